@@ -1,0 +1,85 @@
+/*
+ * buses.c — the driver buses teardown recognises, read from data/drivers.tbl.
+ *
+ * Which struct types are driver structs, which of their fields are callbacks,
+ * and which macros or functions register them is kernel knowledge that grows
+ * with every bus a user cares about, so it is a table, not code.  This file
+ * interprets its three record kinds (bus, field, register).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/extract.h"
+#include "util/datafile.h"
+
+static Bus *find_bus(BusTable *t, const char *name)
+{
+	for (int i = 0; i < t->nbuses; i++)
+		if (!strcmp(t->buses[i].name, name))
+			return &t->buses[i];
+	return NULL;
+}
+
+static const char *read_line(const DataLine *l, void *ctx)
+{
+	BusTable *t = ctx;
+	const char *kind = l->field[0];
+	if (!strcmp(kind, "bus")) {
+		if (l->nfields != 3)
+			return "expected: bus NAME STRUCT";
+		if (find_bus(t, l->field[1]))
+			return "bus defined twice";
+		t->buses = xrealloc(t->buses, (t->nbuses + 1) * sizeof *t->buses);
+		t->buses[t->nbuses++] = (Bus){ xstrdup(l->field[1]), xstrdup(l->field[2]), NULL, 0 };
+		return NULL;
+	}
+	Bus *bus = l->nfields > 1 ? find_bus(t, l->field[1]) : NULL;
+	if (!bus)
+		return "unknown bus (declare it with a `bus` line first)";
+	if (!strcmp(kind, "field")) {
+		if (l->nfields != 3)
+			return "expected: field BUS PATH";
+		bus->fields = xrealloc(bus->fields, (bus->nfields + 1) * sizeof *bus->fields);
+		bus->fields[bus->nfields++] = xstrdup(l->field[2]);
+		return NULL;
+	}
+	if (!strcmp(kind, "register")) {
+		char *end;
+		long arg = l->nfields == 4 ? strtol(l->field[3], &end, 10) : -1;
+		if (l->nfields != 4 || *end || arg < 0 || arg > 16)
+			return "expected: register BUS FUNCTION ARG (ARG a small argument index)";
+		strset_add(&t->registers, l->field[2], (void *)(intptr_t)(arg + 1));
+		return NULL;
+	}
+	return "unknown record (expected bus, field or register)";
+}
+
+int bus_table_load(BusTable *t)
+{
+	*t = (BusTable){ 0 };
+	if (datafile_read("drivers.tbl", read_line, t) < 0)
+		return -1;
+	/* Indexed after loading: the array moved while it grew. */
+	for (int i = 0; i < t->nbuses; i++)
+		strset_add(&t->by_struct, t->buses[i].struct_name, &t->buses[i]);
+	return 0;
+}
+
+const Bus *bus_by_struct(const BusTable *t, const char *name, size_t len)
+{
+	return strset_get(&t->by_struct, name, len, NULL);
+}
+
+int bus_register_arg(const BusTable *t, const char *fn)
+{
+	return (int)(intptr_t)strset_get(&t->registers, fn, strlen(fn), NULL) - 1;
+}
+
+bool bus_has_field(const Bus *bus, const char *field)
+{
+	for (int i = 0; i < bus->nfields; i++)
+		if (!strcmp(bus->fields[i], field))
+			return true;
+	return false;
+}

@@ -1,0 +1,45 @@
+/* extract.h — from a syntax tree to facts; joining facts into drivers. */
+#ifndef EXTRACT_H
+#define EXTRACT_H
+
+#include "teardown.h"
+#include "util/strset.h"
+
+struct Bus {
+	const char *name;        /* "pci" */
+	const char *struct_name; /* "pci_driver" */
+	const char **fields;     /* callback field paths: "probe", "driver.pm" */
+	int nfields;
+};
+
+/* The tables of data/drivers.tbl, loaded once. */
+typedef struct {
+	Bus *buses;
+	int nbuses;
+	StrSet by_struct; /* struct name -> Bus* */
+	StrSet registers; /* registration function -> (argument index + 1) */
+} BusTable;
+
+int bus_table_load(BusTable *t);
+const Bus *bus_by_struct(const BusTable *t, const char *name, size_t len);
+/* Argument index of the driver struct in a registration call, or -1. */
+int bus_register_arg(const BusTable *t, const char *fn);
+/* Is FIELD (a dotted path) a callback field of BUS? */
+bool bus_has_field(const Bus *bus, const char *field);
+
+struct TSTree;
+/* Look up the grammar's node kinds; call once before the workers start. */
+void extract_init(void);
+/* Extract the facts of one parsed file into F (whose path, rel, bytes and
+ * arena are set by the caller).  SRC is the original text: facts quote it,
+ * not the masked copy the parser saw. */
+void extract_file(FileFacts *f, const struct TSTree *tree, const char *src, const BusTable *buses);
+
+/* Join the drivers of one directory's files: each driver struct initializer
+ * with its registration and the definitions of its callbacks, looked up in
+ * the same file first and then in the other files of the directory. */
+typedef VEC(Driver) DriverVec;
+void join_drivers(FileFacts *files, size_t nfiles, DriverVec *out);
+void drivers_free(DriverVec *v);
+
+#endif

@@ -1,0 +1,288 @@
+/*
+ * main.c — the command line, and nothing else.
+ *
+ * Each command is a function that parses its options and hands the work to
+ * the pipeline (scan.c) with a consumer that says what to do with each
+ * directory's facts.  Exit status is the same for every command:
+ * 0 nothing found, 1 findings, 2 usage or fatal error.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <tree_sitter/api.h>
+#include <unistd.h>
+
+#include "model/model.h"
+#include "report/report.h"
+#include "scan.h"
+
+static const char usage_text[] =
+	"usage: teardown COMMAND [options] ARGS\n"
+	"\n"
+	"Audit Linux kernel drivers for device-resource lifetime bugs.\n"
+	"\n"
+	"commands:\n"
+	"  scan [options] PATH...     scan files and trees; findings on stdout\n"
+	"  drivers [options] PATH...  list every driver found: bus, struct, callbacks\n"
+	"  facts [--format F] FILE    print what was extracted from one file\n"
+	"  model [options] TRACE      replay an API trace through the kernel model\n"
+	"                             (teardown model --help)\n"
+	"\n"
+	"options for scan and drivers:\n"
+	"  -j, --jobs N          worker threads (default: online CPUs)\n"
+	"  --format text|json    output format (default: text, gcc style)\n"
+	"  --max-size BYTES      do not parse larger files (default 8M; K, M, G suffixes)\n"
+	"  --parse-timeout MS    give up parsing a file after MS ms (default 20000)\n"
+	"  --no-progress         no progress line on a terminal\n"
+	"\n"
+	"Findings print as `path:line:col: warning: message [rule]` followed by the\n"
+	"path of steps that leads there; paths are relative to the kernel tree root\n"
+	"(the nearest ancestor with MAINTAINERS and Kconfig), else to PATH.\n"
+	"A summary of what was scanned and skipped goes to stderr.\n"
+	"\n"
+	"exit status: 0 no findings, 1 findings, 2 usage or fatal error\n";
+
+static int usage(FILE *f, int rc)
+{
+	fputs(usage_text, f);
+	return rc;
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static long peak_kib(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		v <<= 30, end++;
+	if (*end)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static int load_tables(Tables *t)
+{
+	char err[256];
+	if (parse_check_abi(err, sizeof err) < 0) {
+		fprintf(stderr, "teardown: %s\n", err);
+		return -1;
+	}
+	extract_init();
+	return tables_load(t);
+}
+
+/* Common options of the commands that scan trees; returns the index of the
+ * first path, or -1 after printing a usage error. */
+static int scan_options(int argc, char **argv, ScanOptions *o)
+{
+	static const struct option longopts[] = {
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "max-size", required_argument, NULL, 's' },
+		{ "parse-timeout", required_argument, NULL, 't' },
+		{ "no-progress", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	*o = (ScanOptions){
+		.jobs = cpus > 0 ? (int)cpus : 1,
+		.max_size = 8u << 20,
+		.parse_timeout_us = 20 * 1000 * 1000,
+		.progress = isatty(2),
+	};
+	optind = 1;
+	for (int c; (c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1;) {
+		switch (c) {
+		case 'j':
+			o->jobs = atoi(optarg);
+			if (o->jobs < 1 || o->jobs > 256) {
+				fprintf(stderr, "teardown: --jobs wants 1..256\n");
+				return -1;
+			}
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+				fprintf(stderr, "teardown: --format wants text or json\n");
+				return -1;
+			}
+			o->json = !strcmp(optarg, "json");
+			break;
+		case 's':
+			if (parse_size(optarg, &o->max_size) < 0) {
+				fprintf(stderr, "teardown: bad --max-size '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 't':
+			o->parse_timeout_us = strtoull(optarg, NULL, 10) * 1000;
+			break;
+		case 'P':
+			o->progress = false;
+			break;
+		case 'h':
+			usage(stdout, 0);
+			exit(0);
+		default:
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "teardown: %s: no PATH given\n", argv[0]);
+		return -1;
+	}
+	return optind;
+}
+
+/* Run a scan with CONSUME; print the summary and, for JSON, the document
+ * { KEY: [items], "summary": {...} }. */
+static int run_scan(int argc, char **argv, DirConsumer *consume, const char *key)
+{
+	ScanOptions o;
+	int first = scan_options(argc, argv, &o);
+	if (first < 0)
+		return usage(stderr, 2);
+	Tables t;
+	if (load_tables(&t) < 0)
+		return 2;
+	double start = wall_now();
+	DirResult total;
+	if (scan_paths(argv + first, argc - first, &o, &t, consume, NULL, &total) < 0)
+		return 2;
+	RunStats rs = { wall_now() - start, cpu_seconds(), peak_kib(), o.jobs };
+	if (o.json) {
+		json_t *doc = json_object();
+		json_object_set_new(doc, key, total.items);
+		json_object_set_new(doc, "summary", summary_json(&total, &t, &rs));
+		json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(doc);
+	}
+	summary_print(stderr, &total, &t, &rs);
+	return total.findings ? 1 : 0;
+}
+
+static void consume_scan(void *ctx, const Tables *t, FileFacts *files, size_t nfiles,
+			 DriverVec *drivers, FILE *out, json_t *items, DirResult *res)
+{
+	/* The rules plug in here (analyze/); until then a scan proves the facts. */
+}
+
+static void consume_drivers(void *ctx, const Tables *t, FileFacts *files, size_t nfiles,
+			    DriverVec *drivers, FILE *out, json_t *items, DirResult *res)
+{
+	for (size_t i = 0; i < drivers->n; i++) {
+		if (items)
+			json_array_append_new(items, driver_json(&drivers->v[i]));
+		else
+			driver_print(out, &drivers->v[i]);
+	}
+}
+
+static int cmd_facts(int argc, char **argv)
+{
+	bool json = true;
+	const char *file = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+			json = !strcmp(argv[++i], "json");
+			if (!json && strcmp(argv[i], "text"))
+				return usage(stderr, 2);
+		} else if (!file && argv[i][0] != '-')
+			file = argv[i];
+		else
+			return usage(stderr, 2);
+	}
+	if (!file)
+		return usage(stderr, 2);
+	Tables t;
+	if (load_tables(&t) < 0)
+		return 2;
+	WalkResult w = { 0 };
+	if (walk_path(file, &w) < 0)
+		return 2;
+	WalkFile *wf = &w.dirs.v[0].files[0];
+	char detail[256] = "";
+	size_t n = 0;
+	SkipReason why = wf->skip;
+	char *src = why == SKIP_NONE ? read_source(wf, READ_LIMIT, &n, &why, detail, sizeof detail) : NULL;
+	if (!src) {
+		fprintf(stderr, "teardown: %s: %s%s%s%s\n", file, skip_reason_name[why], *detail ? " (" : "",
+			detail, *detail ? ")" : "");
+		return 2;
+	}
+	char *masked = xmalloc(n + 1);
+	mask_macros(&t.macros, src, n, masked);
+	Parser *p = parser_new(60 * 1000 * 1000);
+	TSTree *tree = parser_parse(p, masked, n);
+	if (!tree) {
+		fprintf(stderr, "teardown: %s: parse timeout\n", file);
+		return 2;
+	}
+	FileFacts ff = { .path = wf->path, .rel = wf->rel, .bytes = n };
+	extract_file(&ff, tree, src, &t.buses);
+	if (json) {
+		json_t *j = facts_json(&ff);
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(j);
+	} else
+		facts_print(stdout, &ff);
+	ts_tree_delete(tree);
+	parser_free(p);
+	arena_free(&ff.arena);
+	free(masked);
+	free(src);
+	walk_free(&w);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(stderr, 2);
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help"))
+		return usage(stdout, 0);
+	if (!strcmp(cmd, "scan"))
+		return run_scan(argc - 1, argv + 1, consume_scan, "findings");
+	if (!strcmp(cmd, "drivers"))
+		return run_scan(argc - 1, argv + 1, consume_drivers, "drivers");
+	if (!strcmp(cmd, "facts"))
+		return cmd_facts(argc - 1, argv + 1);
+	if (!strcmp(cmd, "model"))
+		return model_main(argc - 1, argv + 1);
+	fprintf(stderr, "teardown: unknown command '%s'\n", cmd);
+	return usage(stderr, 2);
+}

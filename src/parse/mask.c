@@ -1,0 +1,207 @@
+/*
+ * mask.c — hide kernel macros from a parser that has no preprocessor.
+ *
+ * tree-sitter reads C as written, and kernel C is written in macros.  Most
+ * of them parse as calls or identifiers and do no harm; two families break
+ * the functions around them:
+ *
+ *   - attributes (`static int __init foo(void)`, `void __iomem *p`), which
+ *     look like stray identifiers in a declaration, and
+ *   - iterator macros (`list_for_each_entry(p, head, list) { ... }`), a call
+ *     followed by a block with no semicolon between.
+ *
+ * Both are masked in a copy of the text before parsing.  An attribute is
+ * overwritten with spaces; an iterator's name becomes `while`, padded with
+ * spaces, which turns its arguments into a comma expression and its body into
+ * a loop body — valid C with the control flow the macro really has.  Every
+ * replacement has the length of what it replaces and keeps line breaks, so
+ * the tree's positions are the original file's.
+ *
+ * The scanner skips comments, string and character literals and
+ * preprocessor lines (a `#define for_each_x(...)` keeps its name).  Which
+ * names to mask is data (data/kernel-macros).
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse/parse.h"
+#include "teardown.h"
+#include "util/datafile.h"
+
+static const char *read_line(const DataLine *l, void *ctx)
+{
+	MacroTable *t = ctx;
+	if (l->nfields != 2)
+		return "expected: attribute NAME | attribute NAME() | iterator WORD";
+	const char *name = l->field[1];
+	if (!strcmp(l->field[0], "attribute")) {
+		size_t n = strlen(name);
+		int with_args = n > 2 && !strcmp(name + n - 2, "()");
+		char *bare = xstrndup(name, with_args ? n - 2 : n);
+		strset_add(&t->attributes, bare, (void *)(intptr_t)(with_args ? 2 : 1));
+		free(bare);
+		return NULL;
+	}
+	if (!strcmp(l->field[0], "iterator")) {
+		t->iterators = xrealloc(t->iterators, (t->niterators + 1) * sizeof *t->iterators);
+		t->iterators[t->niterators++] = xstrdup(name);
+		return NULL;
+	}
+	return "unknown record (expected attribute or iterator)";
+}
+
+int macro_table_load(MacroTable *t)
+{
+	*t = (MacroTable){ 0 };
+	return datafile_read("kernel-macros", read_line, t);
+}
+
+static int is_ident(int c)
+{
+	return isalnum(c) || c == '_';
+}
+
+/* Index just past the literal or comment starting at I. */
+static size_t skip_literal(const char *s, size_t i, size_t n)
+{
+	if (s[i] == '/' && i + 1 < n && s[i + 1] == '/') {
+		while (i < n && s[i] != '\n')
+			i++;
+		return i;
+	}
+	if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
+		for (i += 2; i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'); i++)
+			;
+		return i + 2 < n ? i + 2 : n;
+	}
+	char q = s[i++];
+	for (; i < n && s[i] != q && s[i] != '\n'; i++)
+		if (s[i] == '\\')
+			i++;
+	return i < n ? i + 1 : n;
+}
+
+static int starts_literal(const char *s, size_t i, size_t n)
+{
+	return s[i] == '"' || s[i] == '\'' ||
+	       (s[i] == '/' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '*'));
+}
+
+/* Index just past the parenthesis matching the one at I, or 0 if unmatched. */
+static size_t match_paren(const char *s, size_t i, size_t n)
+{
+	size_t depth = 0;
+	while (i < n) {
+		if (starts_literal(s, i, n)) {
+			i = skip_literal(s, i, n);
+			continue;
+		}
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && --depth == 0)
+			return i + 1;
+		i++;
+	}
+	return 0;
+}
+
+static size_t skip_space(const char *s, size_t i, size_t n)
+{
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+static void blank(char *out, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (out[i] != '\n')
+			out[i] = ' ';
+}
+
+static int is_iterator(const MacroTable *t, const char *name, size_t len)
+{
+	for (int k = 0; k < t->niterators; k++)
+		if (memmem(name, len, t->iterators[k], strlen(t->iterators[k])))
+			return 1;
+	return 0;
+}
+
+/* A loop head stands where a statement may start and is followed by one. */
+static int is_loop_head(const char *s, size_t after, size_t n, char prev)
+{
+	if (!strchr(";{}):", prev) && prev != '\0')
+		return 0;
+	size_t k = skip_space(s, after, n);
+	return k < n && (s[k] == '{' || s[k] == '(' || s[k] == '*' || is_ident((unsigned char)s[k]));
+}
+
+void mask_macros(const MacroTable *t, const char *src, size_t n, char *out)
+{
+	memcpy(out, src, n);
+	int line_start = 1;
+	char prev = '\0'; /* last significant character, for loop-head context */
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = src[i];
+		if (c == '\n') {
+			line_start = 1;
+			i++;
+			continue;
+		}
+		if (isspace(c)) {
+			i++;
+			continue;
+		}
+		if (line_start && c == '#') { /* preprocessor line, with continuations */
+			while (i < n && !(src[i] == '\n' && src[i - 1] != '\\'))
+				i++;
+			continue;
+		}
+		line_start = 0;
+		if (starts_literal(src, i, n)) {
+			i = skip_literal(src, i, n);
+			prev = '"';
+			continue;
+		}
+		if (!is_ident(c) || isdigit(c)) {
+			prev = c;
+			i++;
+			continue;
+		}
+		size_t end = i;
+		while (end < n && is_ident((unsigned char)src[end]))
+			end++;
+		int kind = (int)(intptr_t)strset_get(&t->attributes, src + i, end - i, NULL);
+		if (kind) {
+			size_t to = end;
+			size_t k = skip_space(src, end, n);
+			if (kind == 2 && k < n && src[k] == '(') {
+				size_t close = match_paren(src, k, n);
+				to = close ? close : end;
+			}
+			blank(out, i, to);
+			i = to;
+			continue;
+		}
+		if (is_iterator(t, src + i, end - i)) {
+			size_t k = skip_space(src, end, n);
+			size_t close = k < n && src[k] == '(' ? match_paren(src, k, n) : 0;
+			if (close && is_loop_head(src, close, n, prev)) {
+				memcpy(out + i, "while", 5);
+				blank(out, i + 5, end);
+				prev = ')';
+				i = close;
+				continue;
+			}
+		}
+		/* `else` and `do` may precede a statement too. */
+		prev = ((end - i == 4 && !memcmp(src + i, "else", 4)) ||
+			(end - i == 2 && !memcmp(src + i, "do", 2)))
+			       ? ';'
+			       : 'a';
+		i = end;
+	}
+}

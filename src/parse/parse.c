@@ -1,0 +1,64 @@
+/*
+ * parse.c — the tree-sitter C parser, one per worker thread.
+ *
+ * The C grammar comes from npm (tree-sitter-c), compiled into teardown; the
+ * runtime is Debian's libtree-sitter.  The two agree only on a range of
+ * language ABI versions, and a grammar built for a newer runtime is refused
+ * at run time with nothing but a false return, so start-up checks the range
+ * and says which package to change.
+ *
+ * Parsing is bounded in time: a pathological file (megabytes of nested
+ * parentheses, say) makes the parser give up and the scan report it, rather
+ * than hold a worker for minutes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <tree_sitter/api.h>
+
+#include "parse/parse.h"
+#include "teardown.h"
+
+const TSLanguage *tree_sitter_c(void);
+
+struct Parser {
+	TSParser *ts;
+};
+
+int parse_check_abi(char *err, size_t size)
+{
+	uint32_t v = ts_language_version(tree_sitter_c());
+	if (v < TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION || v > TREE_SITTER_LANGUAGE_VERSION) {
+		snprintf(err, size,
+			 "the C grammar has language ABI %u, but this tree-sitter runtime accepts %d..%d: "
+			 "build with npm tree-sitter-c 0.23.x (0.24 emits ABI 15)",
+			 v, TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION, TREE_SITTER_LANGUAGE_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
+Parser *parser_new(uint64_t timeout_us)
+{
+	Parser *p = xmalloc(sizeof *p);
+	p->ts = ts_parser_new();
+	if (!ts_parser_set_language(p->ts, tree_sitter_c()))
+		fatal("tree-sitter refused the C grammar (ABI mismatch)");
+	ts_parser_set_timeout_micros(p->ts, timeout_us);
+	return p;
+}
+
+void parser_free(Parser *p)
+{
+	ts_parser_delete(p->ts);
+	free(p);
+}
+
+TSTree *parser_parse(Parser *p, const char *text, size_t n)
+{
+	if (n > UINT32_MAX)
+		return NULL;
+	TSTree *t = ts_parser_parse_string(p->ts, NULL, text, (uint32_t)n);
+	if (!t)
+		ts_parser_reset(p->ts);
+	return t;
+}

@@ -1,0 +1,108 @@
+/*
+ * diag.c — the one diagnostic printer.
+ *
+ * A finding is data (rule, position, message, the steps that lead to it);
+ * this file is the only place that turns one into text or JSON, so every
+ * command reports the same way.  The text form is gcc's, which editors and
+ * CI annotators already understand, followed by the path, one indented line
+ * a step, so a reader can check the claim in a minute:
+ *
+ *   drivers/x/y.c:188:2: warning: vectors freed twice [irq-vectors-hybrid]
+ *     drivers/x/y.c:101: foo_probe: pcim_enable_device() makes pdev managed
+ *     drivers/x/y.c:120: foo_probe: pci_alloc_irq_vectors()
+ *     ...
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+static const char *const severity_name[] = { "note", "warning", "error" };
+
+void print_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = *s;
+		if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c == '\\')
+			fputs("\\\\", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+void diag_print(FILE *f, const Finding *fd)
+{
+	print_escaped(f, fd->file);
+	fprintf(f, ":%u:%u: %s: %s [%s]\n", fd->pos.line, fd->pos.col, severity_name[fd->severity],
+		fd->message, fd->rule);
+	for (uint32_t i = 0; i < fd->nsteps; i++) {
+		const Step *st = &fd->steps[i];
+		fputs("    ", f);
+		if (st->file) {
+			print_escaped(f, st->file);
+			fprintf(f, ":%u: ", st->pos.line);
+		}
+		if (st->function)
+			fprintf(f, "%s: ", st->function);
+		fprintf(f, "%s\n", st->what);
+	}
+}
+
+json_t *json_str(const char *s)
+{
+	json_t *j = json_string(s ? s : "");
+	if (j)
+		return j;
+	/* Not UTF-8 (a Latin-1 comment, a hostile file name): keep ASCII,
+	 * replace every other byte with U+FFFD so the document stays valid. */
+	size_t n = strlen(s), k = 0;
+	char *clean = xmalloc(3 * n + 1);
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x80)
+			clean[k++] = s[i];
+		else
+			k += (size_t)sprintf(clean + k, "\xef\xbf\xbd");
+	}
+	clean[k] = '\0';
+	j = json_string(clean);
+	free(clean);
+	return j;
+}
+
+json_t *pos_json(const char *file, Pos p)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "file", json_str(file));
+	json_object_set_new(j, "line", json_integer(p.line));
+	json_object_set_new(j, "column", json_integer(p.col));
+	return j;
+}
+
+json_t *diag_json(const Finding *fd)
+{
+	json_t *steps = json_array();
+	for (uint32_t i = 0; i < fd->nsteps; i++) {
+		const Step *st = &fd->steps[i];
+		json_t *j = json_object();
+		if (st->file)
+			json_object_set_new(j, "location", pos_json(st->file, st->pos));
+		if (st->function)
+			json_object_set_new(j, "function", json_str(st->function));
+		json_object_set_new(j, "what", json_str(st->what));
+		json_array_append_new(steps, j);
+	}
+	json_t *j = json_object();
+	json_object_set_new(j, "rule", json_str(fd->rule));
+	json_object_set_new(j, "severity", json_str(severity_name[fd->severity]));
+	json_object_set_new(j, "driver", json_str(fd->driver));
+	json_object_set_new(j, "location", pos_json(fd->file, fd->pos));
+	json_object_set_new(j, "message", json_str(fd->message));
+	json_object_set_new(j, "path", steps);
+	return j;
+}

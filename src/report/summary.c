@@ -1,0 +1,59 @@
+/*
+ * summary.c — the closing summary of a scan, on stderr.
+ *
+ * A maintainer reading a result needs to know what it covers: how many
+ * files were seen, parsed and skipped (and why), how many drivers were
+ * found per bus, how much of the parsed text the parser could not read,
+ * and what the run cost.  A silent skip would make "no findings" a lie.
+ */
+#include "report/report.h"
+
+void summary_print(FILE *f, const DirResult *t, const Tables *tab, const RunStats *rs)
+{
+	size_t parsed = t->files_seen;
+	for (int k = 1; k < SKIP_COUNT; k++)
+		parsed -= t->skipped[k];
+	fprintf(f, "teardown: %zu files seen, %zu parsed (%.1f MiB)", t->files_seen, parsed,
+		t->bytes_parsed / 1048576.0);
+	const char *sep = "; skipped: ";
+	for (int k = 1; k < SKIP_COUNT; k++)
+		if (t->skipped[k]) {
+			fprintf(f, "%s%zu %s", sep, t->skipped[k], skip_reason_name[k]);
+			sep = ", ";
+		}
+	fputc('\n', f);
+	fputs("teardown: drivers:", f);
+	size_t ndrivers = 0;
+	for (int b = 0; b < tab->buses.nbuses; b++) {
+		fprintf(f, " %zu %s%s", t->drivers_by_bus[b], tab->buses.buses[b].name,
+			b + 1 < tab->buses.nbuses ? "," : "");
+		ndrivers += t->drivers_by_bus[b];
+	}
+	fprintf(f, " (%zu in all)\n", ndrivers);
+	fprintf(f, "teardown: parse errors: %.3f%% of parsed bytes\n",
+		t->bytes_parsed ? 100.0 * t->error_bytes / t->bytes_parsed : 0.0);
+	fprintf(f, "teardown: %.2f s wall, %.2f s CPU, %d threads, peak memory %.1f MiB\n", rs->wall,
+		rs->cpu, rs->jobs, rs->peak_kib / 1024.0);
+	fprintf(f, "teardown: %zu findings\n", t->findings);
+}
+
+json_t *summary_json(const DirResult *t, const Tables *tab, const RunStats *rs)
+{
+	json_t *skipped = json_object(), *drivers = json_object();
+	for (int k = 1; k < SKIP_COUNT; k++)
+		json_object_set_new(skipped, skip_reason_name[k], json_integer((json_int_t)t->skipped[k]));
+	for (int b = 0; b < tab->buses.nbuses; b++)
+		json_object_set_new(drivers, tab->buses.buses[b].name,
+				    json_integer((json_int_t)t->drivers_by_bus[b]));
+	json_t *j = json_object();
+	json_object_set_new(j, "files_seen", json_integer((json_int_t)t->files_seen));
+	json_object_set_new(j, "skipped", skipped);
+	json_object_set_new(j, "bytes_parsed", json_integer((json_int_t)t->bytes_parsed));
+	json_object_set_new(j, "error_bytes", json_integer((json_int_t)t->error_bytes));
+	json_object_set_new(j, "drivers", drivers);
+	json_object_set_new(j, "findings", json_integer((json_int_t)t->findings));
+	json_object_set_new(j, "wall_seconds", json_real(rs->wall));
+	json_object_set_new(j, "cpu_seconds", json_real(rs->cpu));
+	json_object_set_new(j, "peak_memory_kib", json_integer(rs->peak_kib));
+	return j;
+}

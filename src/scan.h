@@ -1,0 +1,57 @@
+/* scan.h — the pipeline: walk → parse → extract → analyze → report, per directory. */
+#ifndef SCAN_H
+#define SCAN_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "extract/extract.h"
+#include "parse/parse.h"
+#include "walk/walk.h"
+
+enum { MAX_BUSES = 32 };
+
+typedef struct {
+	int jobs;
+	size_t max_size;
+	uint64_t parse_timeout_us;
+	bool json;
+	bool progress; /* a progress line on stderr when it is a terminal */
+} ScanOptions;
+
+/* The tables every stage reads; loaded once, then shared read-only. */
+typedef struct {
+	BusTable buses;
+	MacroTable macros;
+	StrSet prefilter; /* identifiers that make a file worth parsing */
+} Tables;
+
+int tables_load(Tables *t);
+
+/* What a worker produces for one directory; printed by the main thread in
+ * walk order, so output never depends on scheduling. */
+typedef struct {
+	size_t files_seen, skipped[SKIP_COUNT];
+	size_t bytes_parsed, error_bytes, arena_bytes;
+	size_t drivers_by_bus[MAX_BUSES];
+	size_t findings;
+	char *messages; /* skip notices for stderr */
+	size_t messages_len;
+	char *out; /* stdout text */
+	size_t out_len;
+	json_t *items; /* or JSON items, with --format json */
+} DirResult;
+
+/* What a command does with one directory's facts, in a worker thread.
+ * OUT writes to the directory's stdout text; ITEMS collects JSON items. */
+typedef void DirConsumer(void *ctx, const Tables *t, FileFacts *files, size_t nfiles,
+			 DriverVec *drivers, FILE *out, json_t *items, DirResult *res);
+
+/* Scan PATHS, calling CONSUME per directory; prints skip notices and the
+ * consumer's text output in walk order.  Sums the results into *TOTAL; with
+ * --format json, TOTAL->items holds every directory's items, in order.
+ * Returns -1 when a path cannot be scanned at all. */
+int scan_paths(char **paths, int npaths, const ScanOptions *o, const Tables *t,
+	       DirConsumer *consume, void *ctx, DirResult *total);
+
+#endif

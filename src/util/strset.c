@@ -1,0 +1,90 @@
+/*
+ * strset.c — an open-addressing hash table keyed by strings.
+ *
+ * The scan looks up every identifier of every file (prefilter) and every
+ * call (tables), so lookups take a pointer and a length: the caller never
+ * copies a token out of the source to ask about it.  Tables are built once at
+ * start-up and read concurrently by the workers afterwards, never written.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "teardown.h"
+#include "util/strset.h"
+
+struct StrSetSlot {
+	char *key;
+	size_t len;
+	uint64_t hash;
+	void *value;
+};
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+static void grow(StrSet *s)
+{
+	size_t cap = s->cap ? 2 * s->cap : 64;
+	struct StrSetSlot *slots = xcalloc(cap, sizeof *slots);
+	for (size_t i = 0; i < s->cap; i++) {
+		struct StrSetSlot *o = &s->slots[i];
+		if (!o->key)
+			continue;
+		size_t j = o->hash & (cap - 1);
+		while (slots[j].key)
+			j = (j + 1) & (cap - 1);
+		slots[j] = *o;
+	}
+	free(s->slots);
+	s->slots = slots;
+	s->cap = cap;
+}
+
+static struct StrSetSlot *find(const StrSet *s, const char *key, size_t len, uint64_t h)
+{
+	if (!s->cap)
+		return NULL;
+	for (size_t j = h & (s->cap - 1);; j = (j + 1) & (s->cap - 1)) {
+		struct StrSetSlot *e = &s->slots[j];
+		if (!e->key || (e->hash == h && e->len == len && !memcmp(e->key, key, len)))
+			return e;
+	}
+}
+
+void strset_add(StrSet *s, const char *key, void *value)
+{
+	size_t len = strlen(key);
+	uint64_t h = hash_bytes(key, len);
+	struct StrSetSlot *e = find(s, key, len, h);
+	if (e && e->key)
+		return;
+	if (2 * (s->n + 1) > s->cap) {
+		grow(s);
+		e = find(s, key, len, h);
+	}
+	*e = (struct StrSetSlot){ xstrndup(key, len), len, h, value };
+	s->n++;
+}
+
+void *strset_get(const StrSet *s, const char *key, size_t len, int *found)
+{
+	struct StrSetSlot *e = find(s, key, len, hash_bytes(key, len));
+	int hit = e && e->key;
+	if (found)
+		*found = hit;
+	return hit ? e->value : NULL;
+}
+
+void strset_free(StrSet *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slots[i].key);
+	free(s->slots);
+	*s = (StrSet){ 0 };
+}

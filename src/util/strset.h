@@ -1,0 +1,18 @@
+/* strset.h — a set of strings mapping to small payloads (see strset.c). */
+#ifndef STRSET_H
+#define STRSET_H
+
+#include <stddef.h>
+
+typedef struct {
+	struct StrSetSlot *slots;
+	size_t cap, n;
+} StrSet;
+
+/* Add KEY (copied) with VALUE; an existing key keeps its first value. */
+void strset_add(StrSet *s, const char *key, void *value);
+/* The value of the KEY of LEN bytes, or NULL; *found says whether it exists. */
+void *strset_get(const StrSet *s, const char *key, size_t len, int *found);
+void strset_free(StrSet *s);
+
+#endif

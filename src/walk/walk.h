@@ -1,0 +1,59 @@
+/* walk.h — which files a scan reads, and why it skips the others. */
+#ifndef WALK_H
+#define WALK_H
+
+#include <stddef.h>
+
+#include "teardown.h"
+#include "util/strset.h"
+
+typedef enum {
+	SKIP_NONE,
+	SKIP_NO_API,       /* mentions no identifier teardown cares about */
+	SKIP_UNREADABLE,
+	SKIP_BINARY,
+	SKIP_TOO_LARGE,
+	SKIP_NOT_REGULAR,  /* a FIFO, socket or device with a source name */
+	SKIP_SYMLINK_LOOP,
+	SKIP_PARSE_TIMEOUT,
+	SKIP_COUNT
+} SkipReason;
+
+extern const char *const skip_reason_name[SKIP_COUNT];
+
+typedef struct {
+	char *path;      /* to open */
+	char *rel;       /* to print: relative to the tree root */
+	SkipReason skip; /* set by the walk for what it cannot even open */
+	char *detail;
+} WalkFile;
+
+/* The files of one directory: the unit of work of a scan. */
+typedef struct {
+	char *rel;
+	WalkFile *files;
+	size_t nfiles;
+} WalkDir;
+
+typedef struct {
+	VEC(WalkDir) dirs;
+} WalkResult;
+
+/* Add the .c and .h files under PATH (a file or a directory) to OUT, one
+ * WalkDir per directory, in a deterministic order.  Paths are made relative
+ * to the kernel tree holding PATH if there is one (so reports say
+ * drivers/...), otherwise to PATH itself.  Returns -1 if PATH is unusable. */
+int walk_path(const char *path, WalkResult *out);
+void walk_free(WalkResult *w);
+
+/* Files larger than this are not even read (the parse limit is an option). */
+enum { READ_LIMIT = 1 << 30 };
+
+/* Read a file for parsing.  On a skip returns NULL and sets *why and DETAIL. */
+char *read_source(const WalkFile *f, size_t max_bytes, size_t *len, SkipReason *why,
+		  char *detail, size_t detail_size);
+
+/* Does TEXT mention any identifier in NAMES?  (The prefilter.) */
+bool mentions_any(const StrSet *names, const char *text, size_t n);
+
+#endif
