@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <tree_sitter/api.h>
 #include <unistd.h>
@@ -229,6 +230,13 @@ static int cmd_facts(int argc, char **argv)
 	Tables t;
 	if (load_tables(&t) < 0)
 		return 2;
+	/* One file: a directory (even one named foo.c) would walk to some
+	 * other file's facts, or to none at all. */
+	struct stat st;
+	if (stat(file, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "teardown: %s: is a directory (facts reads one file)\n", file);
+		return 2;
+	}
 	WalkResult w = { 0 };
 	if (walk_path(file, &w) < 0)
 		return 2;
@@ -251,7 +259,7 @@ static int cmd_facts(int argc, char **argv)
 		return 2;
 	}
 	FileFacts ff = { .path = wf->path, .rel = wf->rel, .bytes = n };
-	extract_file(&ff, tree, src, &t.buses);
+	extract_file(&ff, tree, src, &t.buses, &t.conv);
 	if (json) {
 		json_t *j = facts_json(&ff);
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
