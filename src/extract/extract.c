@@ -359,7 +359,8 @@ static void on_declaration(Ctx *c, TSNode n)
 			.nfields = (uint32_t)fields.n,
 		};
 		def.fields = arena_alloc(&c->f->arena, (fields.n ? fields.n : 1) * sizeof *def.fields);
-		memcpy(def.fields, fields.v, fields.n * sizeof *def.fields);
+		if (fields.n)
+			memcpy(def.fields, fields.v, fields.n * sizeof *def.fields);
 		VEC_FREE(&fields);
 		VEC_PUSH(&c->defs, def);
 	}
@@ -387,7 +388,8 @@ static void visit(Ctx *c, TSNode n)
 	do {                                                                               \
 		(c)->f->count = (uint32_t)(vec).n;                                             \
 		(c)->f->arr = arena_alloc(&(c)->f->arena, ((vec).n ? (vec).n : 1) * sizeof *(vec).v); \
-		memcpy((c)->f->arr, (vec).v, (vec).n * sizeof *(vec).v);                       \
+		if ((vec).n) /* an empty VEC has v == NULL: memcpy's UB */              \
+			memcpy((c)->f->arr, (vec).v, (vec).n * sizeof *(vec).v);           \
 		VEC_FREE(&(vec));                                                              \
 	} while (0)
 
