@@ -1,0 +1,287 @@
+/*
+ * bus.c: binding phases and each bus's probe, unwind and remove sequence.
+ *
+ * The driver core is the same for every bus (drivers/base/dd.c): probe
+ * needs an empty devres list; on probe failure the bus unwinds its own
+ * work and then devres_release_all() runs; on unbind bus->remove runs
+ * (which calls the driver's remove) and devres_release_all() comes after
+ * it.  What differs is what the bus does around the driver, as tables:
+ *
+ *  pci       probe: nothing devres-related.  remove: drv->remove, then
+ *            pcibios_free_irq, driver = NULL, runtime PM put; then devres.
+ *  platform  probe: dev_pm_domain_attach.  remove: drv->remove, then
+ *  spi       dev_pm_domain_detach; then devres, so devm IRQs are still
+ *            requested after the PM domain is gone (bus-devres-order).
+ *  i2c       probe: dev_pm_domain_attach, devres_open_group(NULL) left
+ *            open.  remove: drv->remove, devres_release_group(that group),
+ *            then dev_pm_domain_detach; then devres (nodes older than
+ *            the group only).
+ *  generic   any other bus: nothing is assumed about the bus (no PM
+ *            domain, no group), only the driver core's order, so no
+ *            bus-devres-order finding can come from an unknown bus.
+ *
+ * The proposed profile releases the driver's devres before the bus tears
+ * down its own state.  The probe-failure sequences are the same steps in
+ * the bus's error-path order (kernel-semantics.md 2.3).
+ */
+#include <string.h>
+
+#include "model/internal.h"
+
+#define I2C_GROUP "client->devres_group_id"
+
+static const BusStep pci_unbind[] = {
+	{ BS_TEXT, "pci_device_remove: pcibios_free_irq, pci_dev->driver = NULL, pm_runtime_put_sync" },
+	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep pci_unbind_proposed[] = {
+	{ BS_RELEASE_ALL, NULL },
+	{ BS_TEXT, "pci_device_remove: pcibios_free_irq, pci_dev->driver = NULL, pm_runtime_put_sync" },
+	{ BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep pci_unwind[] = {
+	{ BS_TEXT, "pci_device_probe failed: pm_runtime_put_sync, pci_dev->driver = NULL, pcibios_free_irq" },
+	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep pci_unwind_proposed[] = {
+	{ BS_RELEASE_ALL, NULL },
+	{ BS_TEXT, "pci_device_probe failed: pm_runtime_put_sync, pci_dev->driver = NULL, pcibios_free_irq" },
+	{ BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep platform_unbind[] = {
+	{ BS_PM_DETACH, "platform_remove" }, { BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep platform_unwind[] = {
+	{ BS_PM_DETACH, "platform_probe failed" }, { BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep platform_unbind_proposed[] = {
+	{ BS_RELEASE_ALL, NULL }, { BS_PM_DETACH, "platform_remove" }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep platform_unwind_proposed[] = {
+	{ BS_RELEASE_ALL, NULL }, { BS_PM_DETACH, "platform_probe failed" }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep spi_unbind[] = {
+	{ BS_PM_DETACH, "spi_remove" }, { BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep spi_unwind[] = {
+	{ BS_PM_DETACH, "spi_probe failed" }, { BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep spi_unbind_proposed[] = {
+	{ BS_RELEASE_ALL, NULL }, { BS_PM_DETACH, "spi_remove" }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep spi_unwind_proposed[] = {
+	{ BS_RELEASE_ALL, NULL }, { BS_PM_DETACH, "spi_probe failed" }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep i2c_unbind[] = {
+	{ BS_RELEASE_BUS_GROUP, "i2c_device_remove" }, { BS_PM_DETACH, "i2c_device_remove" },
+	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep i2c_unwind[] = {
+	{ BS_RELEASE_BUS_GROUP, "i2c_device_probe failed" }, { BS_PM_DETACH, "i2c_device_probe failed" },
+	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep generic_end[] = {
+	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep device_del[] = {
+	{ BS_TEXT, "device_del: no driver bound" }, { BS_RELEASE_ALL, NULL }, { BS_END, NULL } };
+
+/* [bus][probe_failed][proposed] */
+static const BusStep *const scripts[BUS_COUNT][2][2] = {
+	[BUS_GENERIC] = { { generic_end, generic_end }, { generic_end, generic_end } },
+	[BUS_PCI] = { { pci_unbind, pci_unbind_proposed }, { pci_unwind, pci_unwind_proposed } },
+	[BUS_PLATFORM] = { { platform_unbind, platform_unbind_proposed },
+			   { platform_unwind, platform_unwind_proposed } },
+	[BUS_SPI] = { { spi_unbind, spi_unbind_proposed }, { spi_unwind, spi_unwind_proposed } },
+	[BUS_I2C] = { { i2c_unbind, i2c_unbind }, { i2c_unwind, i2c_unwind } },
+};
+
+static const char *const probe_text[BUS_COUNT] = {
+	[BUS_GENERIC] = "driver core: really_probe",
+	[BUS_PCI] = "pci_device_probe",
+	[BUS_PLATFORM] = "platform_probe: dev_pm_domain_attach",
+	[BUS_SPI] = "spi_probe: dev_pm_domain_attach",
+	[BUS_I2C] = "i2c_device_probe: dev_pm_domain_attach",
+};
+
+const BusStep *bus_script(const Model *m, bool probe_failed)
+{
+	return scripts[m->bus][probe_failed][m->profile->devres_before_bus];
+}
+
+static void begin_binding(Model *m)
+{
+	PciState *p = &m->pci;
+	m->binding++;
+	m->phase = PHASE_PROBE;
+	p->intx_at_bind = p->intx_disabled;
+	p->intx_by_driver = p->freed_explicitly = p->pinned_binding = false;
+	step_unref(p->freed_by), step_unref(p->intx_by), step_unref(p->disabled_by);
+	p->freed_by = p->intx_by = p->disabled_by = NULL;
+}
+
+void model_probe(Model *m, const ModelOrigin *origin)
+{
+	step_begin(m, origin, "probe (%s bus)", model_bus_name(m->bus));
+	if (m->phase != PHASE_UNBOUND) {
+		step_effect(m, "a driver is already bound: ignored");
+		step_end(m);
+		return;
+	}
+	if (m->nnodes) {
+		step_effect(m, "devres list not empty: -EBUSY");
+		finding_raise(m, SEVERITY_VIOLATION, "devres-after-unbind", EVIDENCE(m->nodes[0].step),
+			      "resources present before probing (%d devres node%s): really_probe() fails with -EBUSY",
+			      m->nnodes, m->nnodes == 1 ? "" : "s");
+	}
+	begin_binding(m);
+	step_effect(m, "%s", probe_text[m->bus]);
+	if (m->bus == BUS_I2C) {
+		Group *g = PUSH(m, groups);
+		g->id = intern(m->pool, I2C_GROUP);
+		g->closed_once = false;
+		Node *n = devres_add(m, NODE_GROUP_OPEN, m->ngroups - 1);
+		step_effect(m, "devres +#%d group %s opened by the bus, left open", n->id, g->id);
+	}
+	step_end(m);
+}
+
+void model_probe_fails(Model *m, const ModelOrigin *origin)
+{
+	step_begin(m, origin, "probe fails");
+	if (m->phase != PHASE_PROBE) {
+		step_effect(m, "no probe running: ignored");
+		step_end(m);
+		return;
+	}
+	m->phase = PHASE_TEARDOWN;
+	step_effect(m, "the driver's remove is not called; the bus unwinds, then devres is released");
+	step_end(m);
+	work_push_script(m, bus_script(m, true), origin);
+}
+
+void model_remove(Model *m, const ModelOrigin *origin)
+{
+	step_begin(m, origin, "remove");
+	if (m->phase != PHASE_PROBE) {
+		step_effect(m, "no driver bound: ignored");
+		step_end(m);
+		return;
+	}
+	m->phase = PHASE_REMOVE;
+	step_effect(m, "the driver's remove() runs");
+	step_end(m);
+}
+
+void model_unbind(Model *m, const ModelOrigin *origin)
+{
+	step_begin(m, origin, "unbind");
+	if (m->phase == PHASE_UNBOUND) {
+		step_effect(m, "no driver bound: device_del releases the device's devres");
+		step_end(m);
+		work_push_script(m, device_del, origin);
+		return;
+	}
+	if (m->phase == PHASE_TEARDOWN) {
+		step_effect(m, "already tearing down: ignored");
+		step_end(m);
+		return;
+	}
+	m->phase = PHASE_TEARDOWN;
+	step_effect(m, m->profile->devres_before_bus ? "remove() returned; devres is released before the bus"
+			" tears down its state" : "remove() returned; the bus's remove sequence, then devres");
+	step_end(m);
+	work_push_script(m, bus_script(m, false), origin);
+}
+
+/* dev_pm_domain_detach with devm IRQs still requested: their handlers may run on a powered-off device. */
+static void pm_detach(Model *m, const char *who)
+{
+	step_effect(m, "dev_pm_domain_detach");
+	for (int i = 0; i < m->nnodes; i++) {
+		const Node *n = &m->nodes[i];
+		if (n->kind != NODE_IRQ || m->irqs[n->ref].state != IRQ_LIVE)
+			continue;
+		const Irq *q = &m->irqs[n->ref];
+		finding_raise(m, SEVERITY_VIOLATION, "bus-devres-order", EVIDENCE(q->requested),
+			      "%s detaches the PM domain while devm IRQ %s (dev_id %s) is still requested:"
+			      " devres frees it only afterwards, so its handler can run on a powered-down device",
+			      who, q->irq, q->dev_id ? q->dev_id : "NULL");
+	}
+}
+
+static void release_bus_group(Model *m, const ModelOrigin *origin)
+{
+	const char *id = intern(m->pool, I2C_GROUP);
+	int open = devres_find_group(m, id);
+	if (open < 0) {
+		if (!m->nnodes) {
+			step_effect(m, "devres_release_group(%s): not found, list empty: silent", id);
+			return;
+		}
+		step_effect(m, "devres_release_group(%s): not found: WARN", id);
+		finding_raise(m, SEVERITY_VIOLATION, "devres-group-misuse", NULL,
+			      "the bus's devres group is gone (the driver released or removed it): WARN in"
+			      " devres_release_group, and the driver's devres is released only after the PM domain detach");
+		return;
+	}
+	int close = -1;
+	for (int i = open + 1; i < m->nnodes; i++)
+		if (m->nodes[i].kind == NODE_GROUP_CLOSE && m->nodes[i].ref == m->nodes[open].ref)
+			close = i;
+	step_effect(m, "devres_release_group(%s)", id);
+	devres_release_range(m, open, close >= 0 ? close + 1 : m->nnodes, origin);
+}
+
+static void leak_checks(Model *m)
+{
+	for (int i = 0; i < m->nres; i++) {
+		const Res *r = &m->res[i];
+		if (r->state == RES_LIVE && !r->managed && r->binding == m->binding)
+			finding_raise(m, SEVERITY_VIOLATION, "resource-leak", EVIDENCE(r->acquired),
+				      "%s from %s is never released", r->sym, r->by->name);
+	}
+	for (int i = 0; i < m->nirqs; i++) {
+		const Irq *q = &m->irqs[i];
+		if (q->state == IRQ_LIVE && !q->managed && q->binding == m->binding)
+			finding_raise(m, SEVERITY_VIOLATION, "resource-leak", EVIDENCE(q->requested),
+				      "IRQ %s (dev_id %s) from %s is still requested after the driver is gone",
+				      q->irq, q->dev_id ? q->dev_id : "NULL", q->by->name);
+	}
+	const PciState *p = &m->pci;
+	if (p->enable_cnt > 0 && !p->pinned && !p->pinned_binding && m->bus == BUS_PCI)
+		finding_raise(m, SEVERITY_VIOLATION, "resource-leak", NULL,
+			      "the PCI device is left enabled (enable_cnt %d) after unbind", p->enable_cnt);
+	if (p->intx_by_driver && p->intx_disabled != p->intx_at_bind && m->profile->intx == INTX_UNMANAGED)
+		finding_raise(m, SEVERITY_NOTE, "intx-hybrid", EVIDENCE(p->managed_by, p->intx_by),
+			      "INTx is left %s after unbind: pci_intx() is unmanaged in %s, while 6.1 restored"
+			      " it at detach for a managed device (pcim_intx() keeps the restore)",
+			      p->intx_disabled ? "disabled" : "enabled", m->profile->name);
+}
+
+void bus_run_step(Model *m, const BusStep *s, const ModelOrigin *origin)
+{
+	switch (s->kind) {
+	case BS_TEXT:
+		step_begin(m, origin, "bus: %s", s->text);
+		step_effect(m, "no devres effect");
+		return;
+	case BS_PM_DETACH:
+		step_begin(m, origin, "bus: %s", s->text);
+		pm_detach(m, s->text);
+		return;
+	case BS_RELEASE_BUS_GROUP:
+		step_begin(m, origin, "bus: %s", s->text);
+		release_bus_group(m, origin);
+		return;
+	case BS_RELEASE_ALL:
+		step_begin(m, origin, "devres_release_all");
+		step_effect(m, "%d node%s, released newest first", m->nnodes, m->nnodes == 1 ? "" : "s");
+		devres_release_all(m, origin);
+		return;
+	case BS_RELEASE_ALL_DONE:
+		m->releasing_all--;
+		if (!m->nnodes)
+			return;
+		step_begin(m, origin, "devres_release_all done");
+		step_effect(m, "%d node%s added during the release survive%s", m->nnodes,
+			    m->nnodes == 1 ? "" : "s", m->nnodes == 1 ? "s" : "");
+		finding_raise(m, SEVERITY_VIOLATION, "devres-after-unbind", EVIDENCE(m->nodes[0].step),
+			      "devres added while devres_release_all() runs stays on the device: the next probe"
+			      " fails with -EBUSY (resources present before probing)");
+		return;
+	case BS_BINDING_END:
+		step_begin(m, origin, "binding ends");
+		leak_checks(m);
+		m->phase = PHASE_UNBOUND;
+		step_effect(m, "driver unbound");
+		return;
+	case BS_END:
+		return;
+	}
+}

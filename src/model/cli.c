@@ -1,0 +1,181 @@
+/*
+ * cli.c: `teardown model [--semantics P] [--spec FILE] TRACE`.
+ *
+ * Loads the spec, reads the trace, replays it under the chosen profile
+ * and prints every transition as "LINE: what happened" and every finding
+ * as "LINE: violation|note [rule] message" followed by its evidence, one
+ * indented "LINE: step" each, oldest first; then a count.  Output depends
+ * only on the trace, the spec and the profile.  Exit status: 0 when no
+ * violation was found (notes do not count), 1 when one was, 2 on a usage,
+ * spec or trace error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/model.h"
+#include "model/trace.h"
+
+static const char usage_text[] =
+	"usage: teardown model [--semantics PROFILE] [--spec FILE] TRACE\n"
+	"\n"
+	"Replay a trace of kernel API calls through teardown's model of devres,\n"
+	"PCI managed mode, MSI/MSI-X vectors, INTx, IRQs, MSI domains and bus\n"
+	"unbind order, and print each transition and each finding.\n"
+	"\n"
+	"Trace syntax (one event a line, '#' starts a comment):\n"
+	"  bus pci|platform|spi|i2c|generic   the device's bus (first; default generic:\n"
+	"                                     only the driver core's order is assumed)\n"
+	"  msi-domain its|none                MSI parent with per-device msi_prepare state\n"
+	"  probe | probe-fails | remove | unbind\n"
+	"  handler-begin | handler-end        a hard IRQ handler runs in between\n"
+	"  NAME(ARG, ...)                     an API call from the spec; succeeds\n"
+	"  NAME(ARG, ...) = VALUE             VALUE: number, -ERRNO or NULL (failure), ?\n"
+	"  NAME(ARG, ...) -> SYMBOL           the return value is SYMBOL\n"
+	"  callback FN ... end                body of driver function FN, replayed when\n"
+	"                                     the kernel calls it (devm actions)\n"
+	"\n"
+	"Output: \"LINE: transition\", \"LINE: violation [rule] message\" or\n"
+	"\"LINE: note [rule] message\" with the evidence indented below it.\n"
+	"\n"
+	"Exit status: 0 if there is no violation (notes alone give 0), 1 if there\n"
+	"is one, 2 on a usage, spec or trace error.\n"
+	"\n"
+	"Options:\n"
+	"  --semantics PROFILE  kernel semantics (default 6.12):\n";
+
+static void usage(FILE *f)
+{
+	fputs(usage_text, f);
+	for (int i = 0; profile_at(i); i++)
+		fprintf(f, "      %-9s %s\n", profile_name(profile_at(i)), profile_summary(profile_at(i)));
+	fputs("  --spec FILE          API spec (default: $TEARDOWN_SPEC, data/api.spec,\n"
+	      "                       or data/api.spec next to the teardown binary)\n", f);
+}
+
+static void print_step(void *ctx, const ModelStep *step)
+{
+	fprintf(ctx, "%d: %s\n", step->origin.line, step->text);
+}
+
+static void print_finding(void *ctx, const ModelFinding *f)
+{
+	fprintf(ctx, "%d: %s [%s] %s\n", f->origin.line,
+		f->severity == SEVERITY_VIOLATION ? "violation" : "note", f->rule, f->message);
+	for (int i = 0; i < f->nsteps; i++)
+		fprintf(ctx, "  %d: %s\n", f->steps[i]->origin.line, f->steps[i]->text);
+}
+
+/* The spec to load when --spec is not given. */
+static char *default_spec(void)
+{
+	const char *env = getenv("TEARDOWN_SPEC");
+	if (env && *env)
+		return strdup(env);
+	if (!access("data/api.spec", R_OK))
+		return strdup("data/api.spec");
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			strcpy(slash + 1, "data/api.spec");
+			if (!access(exe, R_OK))
+				return strdup(exe);
+		}
+	}
+	return strdup("data/api.spec");
+}
+
+static int run(const char *spec_path, const Profile *profile, const char *trace_path)
+{
+	char err[512];
+	Spec *spec = spec_load(spec_path, err, sizeof err);
+	if (!spec) {
+		fprintf(stderr, "teardown model: %s\n", err);
+		return 2;
+	}
+	Trace *trace = trace_load(trace_path, err, sizeof err);
+	if (!trace) {
+		fprintf(stderr, "teardown model: %s\n", err);
+		spec_free(spec);
+		return 2;
+	}
+	ModelBus bus = BUS_GENERIC;
+	for (int i = 0; i < trace->count; i++)
+		if (trace->lines[i].kind == TL_BUS) {
+			bus = (ModelBus)model_bus_by_name(trace->lines[i].name);
+			break;
+		}
+	int rc = 2;
+	Model *m = model_new(spec, profile, bus, err, sizeof err);
+	if (m) {
+		ModelObserver observer = { print_step, print_finding, stdout };
+		model_set_observer(m, &observer);
+		if (trace_replay(trace, m, stdout, err, sizeof err) == 0) {
+			int violations = model_violation_count(m);
+			int notes = model_finding_count(m) - violations;
+			printf("%d violation%s, %d note%s\n", violations, violations == 1 ? "" : "s",
+			       notes, notes == 1 ? "" : "s");
+			rc = violations ? 1 : 0;
+		}
+		model_free(m);
+	}
+	if (rc == 2)
+		fprintf(stderr, "teardown model: %s\n", err);
+	trace_free(trace);
+	spec_free(spec);
+	return rc;
+}
+
+int model_main(int argc, char **argv)
+{
+	const Profile *profile = profile_default();
+	const char *trace = NULL;
+	char *spec = NULL;
+	int rc = 2;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *value = NULL;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			free(spec);
+			return 0;
+		}
+		if (!strncmp(a, "--semantics", 11) || !strncmp(a, "--spec", 6)) {
+			const char *eq = strchr(a, '=');
+			value = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+			if (!value) {
+				fprintf(stderr, "teardown model: %s needs a value\n", a);
+				goto out;
+			}
+			if (a[2] == 's' && a[3] == 'e' && a[4] == 'm') {
+				if (!(profile = profile_by_name(value))) {
+					fprintf(stderr, "teardown model: unknown semantics '%s'\n", value);
+					goto out;
+				}
+			} else {
+				free(spec);
+				spec = strdup(value);
+			}
+			continue;
+		}
+		if (a[0] == '-' || trace) {
+			fprintf(stderr, "teardown model: unexpected argument '%s'\n", a);
+			usage(stderr);
+			goto out;
+		}
+		trace = a;
+	}
+	if (!trace) {
+		usage(stderr);
+		goto out;
+	}
+	if (!spec)
+		spec = default_spec();
+	rc = run(spec, profile, trace);
+out:
+	free(spec);
+	return rc;
+}

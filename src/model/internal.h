@@ -1,0 +1,312 @@
+/*
+ * internal.h: the model's state, shared by the files of src/model/.
+ *
+ * The state is a handful of small arrays, so that model_clone() is a few
+ * memcpy()s: the devres list (nodes in insertion order, group markers
+ * included), tracked resources, IRQs, IRQ-number-to-vector links, groups,
+ * a work stack for releases in progress, and flat structs for the PCI
+ * device, the MSI domain and the execution context.  Evidence lives in
+ * Step records (reference counted, immutable once finished) that state
+ * items point to; equality ignores them.
+ *
+ * Each event opens one Step ("pcim_enable_device(pdev)"), handlers append
+ * effects to it ("enabled (enable_cnt 1)"), and findings raised meanwhile
+ * are emitted after the step is finished, so an observer always sees the
+ * transition before the finding it explains.
+ */
+#ifndef TEARDOWN_MODEL_INTERNAL_H
+#define TEARDOWN_MODEL_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "model/model.h"
+
+/* --- profiles (profile.c) --- */
+
+typedef enum {
+	PCI_DEVRES_SINGLE,      /* 6.1: one pcim_release node holds everything */
+	PCI_DEVRES_PER_RESOURCE /* 6.11+: one devres node per resource */
+} PciDevres;
+
+typedef enum {
+	INTX_RECORD,            /* 6.1: pci_intx records the restore state in pcim_release */
+	INTX_HYBRID_ALLOC,      /* 6.11: pci_intx calls pcim_intx (GFP_KERNEL) on managed devices */
+	INTX_UNMANAGED          /* 6.12, proposed: plain register write */
+} IntxMode;
+
+struct Profile {
+	const char *name;
+	const char *summary;
+	PciDevres pci_devres;
+	IntxMode intx;
+	bool msi_hybrid;          /* pcim_msi_release registered implicitly when managed */
+	bool msix_context_early;  /* a failing MSI-X attempt still installs the MSI devres nodes */
+	bool devres_before_bus;   /* driver devres released before the bus tears down its state */
+	bool msi_teardown;        /* MSI domains pair msi_prepare with msi_teardown */
+};
+
+/* --- intern pool and evidence (pool.c, step.c) --- */
+
+typedef struct Pool Pool;
+Pool *pool_new(void);
+Pool *pool_ref(Pool *pool);
+void pool_unref(Pool *pool);
+const char *intern(Pool *pool, const char *s);
+unsigned long pool_next_seq(Pool *pool);
+
+typedef struct Step {
+	int refs;
+	unsigned long seq;        /* creation order, for sorting evidence */
+	ModelStep pub;
+	char *text;
+	size_t len, cap;
+	int effects;              /* effects appended so far */
+} Step;
+
+typedef struct Finding {
+	int refs;
+	ModelFinding pub;
+	char *message;
+	const ModelStep **steps;
+	Step **owned;
+} Finding;
+
+Step *step_ref(Step *s);
+void step_unref(Step *s);
+void finding_unref(Finding *f);
+
+/* --- the state --- */
+
+typedef enum {
+	NODE_PCIM_RELEASE,   /* 6.1 pcim_release */
+	NODE_PCIM_DISABLE,   /* 6.11+ pcim_disable_device action */
+	NODE_MSI_DATA,       /* msi_device_data_release */
+	NODE_MSI_RELEASE,    /* pcim_msi_release: the implicit (hybrid) vector free */
+	NODE_MSI_VECTORS,    /* proposed: pcim_alloc_irq_vectors' release */
+	NODE_INTX_RESTORE,   /* pcim_intx_restore */
+	NODE_IRQ,            /* devm_irq_release */
+	NODE_RESOURCE,       /* a managed acquire */
+	NODE_ACTION,         /* devm_add_action */
+	NODE_GROUP_OPEN,
+	NODE_GROUP_CLOSE,
+} NodeKind;
+
+typedef struct Node {
+	NodeKind kind;
+	int id;                   /* insertion number, shown as #id */
+	int ref;                  /* index into irqs, res or groups */
+	const char *fn, *data;    /* NODE_ACTION */
+	bool intx_disabled;       /* NODE_INTX_RESTORE: the bit to restore */
+	Step *step;               /* where it was added */
+} Node;
+
+typedef enum { RES_LIVE, RES_FREED, RES_WRONGLY_FREED } ResState;
+
+typedef struct Res {
+	const char *sym;
+	const SpecEntry *by;
+	ResState state;
+	bool managed;
+	int binding;              /* binding it was acquired in (0: outside any) */
+	Step *acquired, *released;
+} Res;
+
+typedef enum { IRQ_LIVE, IRQ_FREED, IRQ_WRONGLY_FREED } IrqState;
+
+typedef struct Irq {
+	const char *irq, *dev_id;
+	const SpecEntry *by;
+	int vector;               /* PCI vector index it sits on, -1 if none */
+	bool managed;
+	bool desc_gone;           /* its vector was freed under it */
+	IrqState state;
+	int binding;
+	Step *requested, *freed;
+} Irq;
+
+typedef struct Link {           /* pci_irq_vector(pdev, i) -> sym */
+	const char *sym;
+	int vector;
+} Link;
+
+typedef struct Group {
+	const char *id;
+	bool closed_once;         /* a close marker was ever added */
+} Group;
+
+typedef enum { WORK_SCRIPT, WORK_NODE, WORK_CALL } WorkKind;
+
+typedef enum {
+	BS_TEXT,              /* a bus step with no resource effect, shown as text */
+	BS_PM_DETACH,         /* dev_pm_domain_detach */
+	BS_RELEASE_BUS_GROUP, /* devres_release_group of the group the bus opened */
+	BS_RELEASE_ALL,       /* devres_release_all */
+	BS_RELEASE_ALL_DONE,  /* internal: devres_release_all has released everything */
+	BS_BINDING_END,       /* internal: the binding is over, check what is left */
+	BS_END
+} BusStepKind;
+
+typedef struct BusStep {
+	BusStepKind kind;
+	const char *text;
+} BusStep;
+
+typedef struct Work {
+	WorkKind kind;
+	const BusStep *script;    /* WORK_SCRIPT */
+	Node node;                /* WORK_NODE: unlinked, waiting for its release */
+	const char *fn, *data;    /* WORK_CALL: a driver callback to run now */
+	ModelOrigin origin;       /* the event that queued it */
+	Step *why;                /* WORK_CALL: the step that queued it */
+} Work;
+
+typedef enum {
+	PHASE_UNBOUND,            /* no driver bound */
+	PHASE_PROBE,              /* driver probe running */
+	PHASE_REMOVE,             /* driver remove running */
+	PHASE_TEARDOWN,           /* bus remove / unwind and devres release */
+} Phase;
+
+typedef enum { VEC_NONE, VEC_MSI, VEC_MSIX } VecType;
+
+typedef struct PciState {
+	int enable_cnt;
+	bool is_managed, pinned, is_msi_managed, msi_data;
+	VecType vectors;          /* what is enabled now */
+	int nvec;
+	bool intx_disabled;       /* PCI_COMMAND_INTX_DISABLE */
+	bool intx_at_bind;        /* the bit when the binding started */
+	bool intx_by_driver;      /* the driver called pci_intx on a managed device */
+	bool freed_explicitly;    /* the driver freed its vectors this binding */
+	bool pinned_binding;      /* pcim_pin_device was called this binding */
+	/* 6.1 struct pci_devres, meaningful while the pcim_release node exists */
+	bool dr_enabled, dr_pinned, dr_restore_intx, dr_orig_intx;
+	Step *managed_by, *vectors_by, *freed_by, *intx_by, *disabled_by;
+} PciState;
+
+typedef enum { DOMAIN_NONE, DOMAIN_LIVE, DOMAIN_DESTROYED } DomainState;
+
+typedef struct MsiDomain {
+	bool per_device;          /* the parent creates per-device state in msi_prepare */
+	DomainState state;
+	bool shared;              /* ITS: prepared twice, never freed */
+	Step *prepared, *destroyed;
+} MsiDomain;
+
+#define ARRAY(T, name) T *name; int n##name, cap##name
+
+struct Model {
+	const Spec *spec;
+	const Profile *profile;
+	int profile_index;        /* in the spec's profile list */
+	ModelBus bus;
+	Pool *pool;
+	ModelObserver observer;
+
+	Phase phase;
+	int binding;              /* bindings so far; the current one while bound */
+	int next_node_id;
+	int releasing_all;        /* devres_release_all in progress */
+	int atomic;               /* lock depth */
+	int handler;              /* hard IRQ handler depth */
+	Step *atomic_by;
+	const char *callback;     /* driver callback being replayed (for messages) */
+
+	PciState pci;
+	MsiDomain domain;
+
+	ARRAY(Node, nodes);
+	ARRAY(Res, res);
+	ARRAY(Irq, irqs);
+	ARRAY(Link, links);
+	ARRAY(Group, groups);
+	ARRAY(Work, work);
+
+	Step *cur;                /* the step being built */
+	ARRAY(Finding *, pending);/* findings raised during cur */
+	ARRAY(Finding *, findings);
+	int nviolations;
+};
+
+#define PUSH(m, arr) (grow((void **)&(m)->arr, &(m)->cap##arr, (m)->n##arr + 1, sizeof *(m)->arr), &(m)->arr[(m)->n##arr++])
+void grow(void **arr, int *cap, int need, size_t size);
+
+/* step.c: building transitions and raising findings */
+void step_begin(Model *m, const ModelOrigin *origin, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void step_effect(Model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void step_end(Model *m);
+/* evidence: NULL-terminated list of steps; the current step is added last. */
+void finding_raise(Model *m, ModelSeverity severity, const char *rule, Step *const *evidence,
+	   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+#define EVIDENCE(...) ((Step *const[]){ __VA_ARGS__, NULL })
+
+/* devres.c: the device's devres list */
+Node *devres_add(Model *m, NodeKind kind, int ref);
+int devres_find(const Model *m, NodeKind kind, int ref);  /* newest; -1 */
+int devres_find_action(const Model *m, const char *fn, const char *data);
+Node devres_unlink(Model *m, int index);
+void devres_release_range(Model *m, int first, int end, const ModelOrigin *origin);
+void devres_release_all(Model *m, const ModelOrigin *origin);
+int devres_find_group(const Model *m, const char *id); /* index of the open marker; -1 */
+const char *node_name(const Model *m, const Node *n, char *buf, int len);
+void devres_group_call(Model *m, const SpecEntry *e, const char *const *args, int nargs,
+		       const char *result, ModelOutcome outcome, const ModelOrigin *origin);
+void devres_action_call(Model *m, const SpecEntry *e, const char *const *args, int nargs,
+			ModelOutcome outcome, const ModelOrigin *origin);
+
+/* release.c: running the work stack, node release effects */
+void work_push_node(Model *m, const Node *node, const ModelOrigin *origin);
+void work_push_call(Model *m, const char *fn, const char *data, const ModelOrigin *origin);
+void work_push_script(Model *m, const BusStep *script, const ModelOrigin *origin);
+bool work_run(Model *m, ModelCallback *callback);
+
+/* bus.c: per-bus probe, unwind and unbind sequences */
+const BusStep *bus_script(const Model *m, bool probe_failed);
+void bus_run_step(Model *m, const BusStep *step, const ModelOrigin *origin);
+
+/* pci.c */
+void pci_enable_call(Model *m, const SpecEntry *e, ModelOutcome outcome);
+void pci_disable_call(Model *m);
+void pci_pin_call(Model *m);
+void pci_disable_device_now(Model *m, const char *who);
+void intx_set(Model *m, bool enable, bool from_msi);
+void intx_call(Model *m, const SpecEntry *e, const char *enable);
+void pci_release_node(Model *m, const Node *n);
+
+/* msi.c */
+void vec_alloc_call(Model *m, const SpecEntry *e, const char *const *args, int nargs,
+		    const char *result, ModelOutcome outcome);
+void vec_free(Model *m, VecType which, const char *who);
+void vec_free_call(Model *m, const SpecEntry *e);
+void irq_vector_call(Model *m, const char *index, const char *result, ModelOutcome outcome);
+int link_vector(const Model *m, const char *sym);
+void msi_release_node(Model *m, const Node *n);
+void domain_after_free(Model *m);
+
+/* irq.c */
+void irq_request_call(Model *m, const SpecEntry *e, const char *const *args, int nargs,
+		      ModelOutcome outcome);
+void irq_free_call(Model *m, const SpecEntry *e, const char *const *args, int nargs);
+void irq_release_node(Model *m, const Node *n);
+void irq_vectors_freed(Model *m, const char *who);
+void irq_check_dev_id_freed(Model *m, const char *sym);
+
+/* resource.c */
+void acquire_call(Model *m, const SpecEntry *e, const char *const *args, int nargs,
+		  const char *result, const ModelOrigin *origin, ModelOutcome outcome);
+void release_call(Model *m, const SpecEntry *e, const char *const *args, int nargs);
+void resource_release_node(Model *m, const Node *n);
+
+/* context.c */
+void context_check_sleep(Model *m, const SpecEntry *e, const char *const *args, int nargs);
+void context_sleeping_alloc(Model *m, const char *what, const char *rule);
+void context_lock(Model *m, const SpecEntry *e, const char *const *args, int nargs);
+void context_unlock(Model *m);
+bool context_atomic(const Model *m);
+
+/* call.c: argument helpers */
+const char *arg(const SpecEntry *e, SpecArg role, const char *const *args, int nargs);
+bool is_null(const char *sym);
+
+#endif

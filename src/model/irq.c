@@ -1,0 +1,187 @@
+/*
+ * irq.c: IRQ requests and frees (kernel-semantics.md 6).
+ *
+ * An IRQ is identified by its number's symbol and its dev_id, as
+ * free_irq() matches the action by dev_id.  An IRQ whose number came from
+ * pci_irq_vector() (or pci_request_irq's vector index) sits on a vector:
+ * freeing the vectors while it is requested takes its descriptor away
+ * (irq-vectors-live-irq), after which free_irq is silent or, if the number
+ * was reused, frees somebody else's action.  devm_request_irq adds a
+ * devm_irq_release node; free_irq on it leaves the node, so detach frees
+ * again ("Trying to free already-free IRQ").
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/internal.h"
+
+static int vector_index(const char *s)
+{
+	char *end;
+	long n = s ? strtol(s, &end, 0) : -1;
+	return s && *s && !*end && n >= 0 ? (int)n : 0;
+}
+
+static const char *irq_symbol(Model *m, const SpecEntry *e, const char *const *args, int nargs, int *vector)
+{
+	const char *index = arg(e, ARG_INDEX, args, nargs);
+	if (index) {
+		*vector = m->pci.vectors != VEC_NONE ? vector_index(index) : -1;
+		char buf[128];
+		snprintf(buf, sizeof buf, "pci_irq_vector(%s)", index);
+		return intern(m->pool, buf);
+	}
+	const char *irq = intern(m->pool, arg(e, ARG_IRQ, args, nargs));
+	*vector = irq ? link_vector(m, irq) : -1;
+	return irq ? irq : intern(m->pool, "?");
+}
+
+void irq_request_call(Model *m, const SpecEntry *e, const char *const *args, int nargs, ModelOutcome outcome)
+{
+	if (outcome == MODEL_FAILURE) {
+		step_effect(m, "failed: nothing requested");
+		return;
+	}
+	int vector;
+	const char *irq = irq_symbol(m, e, args, nargs, &vector);
+	const char *dev_id = arg(e, ARG_DEV_ID, args, nargs);
+	Irq *q = PUSH(m, irqs);
+	memset(q, 0, sizeof *q);
+	q->irq = irq;
+	q->dev_id = intern(m->pool, dev_id ? dev_id : "NULL");
+	q->by = e;
+	q->vector = vector;
+	q->managed = e->flags & SPEC_MANAGED;
+	q->state = IRQ_LIVE;
+	q->binding = m->binding;
+	q->requested = step_ref(m->cur);
+	if (vector >= 0)
+		step_effect(m, "IRQ %s requested on vector %d (dev_id %s)", irq, vector, q->dev_id);
+	else
+		step_effect(m, "IRQ %s requested (dev_id %s)", irq, q->dev_id);
+	if (q->managed) {
+		Node *n = devres_add(m, NODE_IRQ, m->nirqs - 1);
+		step_effect(m, "devres +#%d devm_irq_release", n->id);
+	}
+}
+
+static bool irq_matches(const Irq *q, const char *irq, int vector, const char *dev_id)
+{
+	return q->dev_id == dev_id && (q->irq == irq || (vector >= 0 && q->vector == vector));
+}
+
+static int find_irq(const Model *m, const char *irq, int vector, const char *dev_id, bool live)
+{
+	for (int i = m->nirqs - 1; i >= 0; i--)
+		if (irq_matches(&m->irqs[i], irq, vector, dev_id) && (m->irqs[i].state == IRQ_LIVE) == live)
+			return i;
+	return -1;
+}
+
+void irq_free_call(Model *m, const SpecEntry *e, const char *const *args, int nargs)
+{
+	int vector;
+	const char *irq = irq_symbol(m, e, args, nargs, &vector);
+	const char *dev_id = intern(m->pool, arg(e, ARG_DEV_ID, args, nargs));
+	if (!dev_id)
+		dev_id = intern(m->pool, "NULL");
+	if (e->flags & SPEC_MANAGED) {
+		int node = -1;
+		for (int i = m->nnodes - 1; i >= 0 && node < 0; i--)
+			if (m->nodes[i].kind == NODE_IRQ && irq_matches(&m->irqs[m->nodes[i].ref], irq, vector, dev_id))
+				node = i;
+		if (node < 0) {
+			step_effect(m, "no devm_irq_release node: WARN_ON, free_irq still runs");
+			int q = find_irq(m, irq, vector, dev_id, true);
+			finding_raise(m, SEVERITY_VIOLATION, "release-unacquired", EVIDENCE(q >= 0 ? m->irqs[q].requested : NULL),
+				      "%s on IRQ %s with no devm_request_irq behind it (WARN_ON in devm_free_irq)",
+				      e->name, irq);
+		} else {
+			Node n = devres_unlink(m, node);
+			step_effect(m, "devres -#%d devm_irq_release", n.id);
+			step_unref(n.step);
+		}
+	}
+	int i = find_irq(m, irq, vector, dev_id, true);
+	if (i < 0) {
+		int old = find_irq(m, irq, vector, dev_id, false);
+		if (old < 0) {
+			step_effect(m, "IRQ %s (dev_id %s) not tracked: no effect modelled", irq, dev_id);
+			return;
+		}
+		Irq *q = &m->irqs[old];
+		if (q->desc_gone) {
+			step_effect(m, "descriptor gone: free_irq returns silently");
+			return;
+		}
+		step_effect(m, "IRQ already freed: WARN \"Trying to free already-free IRQ\"");
+		finding_raise(m, SEVERITY_VIOLATION, "double-free", EVIDENCE(q->requested, q->freed),
+			      "free_irq on IRQ %s (dev_id %s), which is already freed (WARN: Trying to free"
+			      " already-free IRQ)", irq, dev_id);
+		return;
+	}
+	Irq *q = &m->irqs[i];
+	bool has_node = false;
+	for (int n = 0; n < m->nnodes; n++)
+		has_node |= m->nodes[n].kind == NODE_IRQ && m->nodes[n].ref == i;
+	step_unref(q->freed);
+	q->freed = step_ref(m->cur);
+	if (has_node) {
+		q->state = IRQ_WRONGLY_FREED;
+		step_effect(m, "IRQ %s freed, but its devm_irq_release node stays", irq);
+		finding_raise(m, SEVERITY_VIOLATION, "devm-double-free", EVIDENCE(q->requested),
+			      "IRQ %s from %s released with %s: devres frees it again at detach (WARN: Trying"
+			      " to free already-free IRQ, or frees a later action with the same dev_id)",
+			      irq, q->by->name, e->name);
+		return;
+	}
+	q->state = IRQ_FREED;
+	step_effect(m, q->desc_gone ? "descriptor gone: free_irq returns silently" : "IRQ %s freed", irq);
+}
+
+void irq_release_node(Model *m, const Node *n)
+{
+	Irq *q = &m->irqs[n->ref];
+	if (q->state == IRQ_WRONGLY_FREED) {
+		step_effect(m, "free_irq(%s, %s) again: WARN \"Trying to free already-free IRQ\"", q->irq, q->dev_id);
+		q->state = IRQ_FREED;
+		return;
+	}
+	q->state = IRQ_FREED;
+	step_unref(q->freed);
+	q->freed = step_ref(m->cur);
+	if (q->desc_gone)
+		step_effect(m, "free_irq(%s, %s): descriptor gone with the vectors: returns silently, or frees a"
+			    " reused IRQ's action", q->irq, q->dev_id);
+	else
+		step_effect(m, "free_irq(%s, %s)", q->irq, q->dev_id);
+}
+
+void irq_vectors_freed(Model *m, const char *who)
+{
+	for (int i = 0; i < m->nirqs; i++) {
+		Irq *q = &m->irqs[i];
+		if (q->vector < 0 || q->desc_gone || q->state == IRQ_FREED)
+			continue;
+		q->desc_gone = true;
+		if (q->state != IRQ_LIVE)
+			continue;
+		step_effect(m, "IRQ %s still requested on vector %d", q->irq, q->vector);
+		finding_raise(m, SEVERITY_VIOLATION, "irq-vectors-live-irq", EVIDENCE(m->pci.vectors_by, q->requested),
+			      "%s frees the vectors while IRQ %s (%s, dev_id %s) is still requested: %s", who, q->irq,
+			      q->by->name, q->dev_id, q->managed ? "devres calls free_irq on it later, on a stale"
+			      " number (silent, or frees a reused IRQ's action)" : "its descriptor is gone under it");
+	}
+}
+
+void irq_check_dev_id_freed(Model *m, const char *sym)
+{
+	for (int i = 0; i < m->nirqs; i++) {
+		const Irq *q = &m->irqs[i];
+		if (q->state != IRQ_LIVE || !q->managed || q->dev_id != sym)
+			continue;
+		finding_raise(m, SEVERITY_VIOLATION, "devm-irq-after-teardown", EVIDENCE(q->requested),
+			      "%s is freed while devm IRQ %s still has it as dev_id: the IRQ stays requested until"
+			      " devres releases it, and a handler running meanwhile uses freed memory", sym, q->irq);
+	}
+}

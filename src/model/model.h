@@ -1,0 +1,141 @@
+/*
+ * model: the executable semantics of the kernel's device-resource APIs.
+ *
+ * A Model is the state of one device and the driver bound to it: its
+ * devres list (ordered, with groups), PCI enable and managed mode, MSI and
+ * MSI-X vectors, the INTx disable bit, requested IRQs, tracked resources
+ * (memory, mappings, clocks, ...), the execution context (atomic or may
+ * sleep), the per-device state of an MSI parent domain, and the binding
+ * phase.  Events are API calls (looked up in the Spec) and phase changes
+ * (probe, probe failure, remove, unbind).  The model reports what the
+ * kernel would do, as transitions, and what goes wrong, as findings.
+ *
+ * How the kernel behaves is chosen by a semantics profile (6.1, 6.11,
+ * 6.12, proposed; see profile.c).  Nothing here knows C syntax: the
+ * analyzer normalises arguments to symbolic strings ("pdev", "&pdev->dev",
+ * "priv") and the model compares them by text.  The model assumes one
+ * device: every device argument names the device being bound.
+ *
+ * Value semantics: model_clone() copies the state (small arrays; the
+ * transition records are shared and reference counted), model_equal() and
+ * model_hash() compare the kernel-visible state only, not the evidence,
+ * so the analyzer can merge equal states at join points and keep one
+ * witness path.  A model and its clones share an intern pool and must be
+ * used by one thread.
+ *
+ * Driver callbacks: when the kernel would call back into the driver (a
+ * devm action registered with a driver function, run at unbind, on
+ * devm_release_action, or when devm_add_action_or_reset fails), the model
+ * stops and hands the callback to the caller.  After every event, call
+ * model_next_callback() until it returns false; for each callback it
+ * returns, replay the callback's body (more model_call()s, which may
+ * themselves yield callbacks) before asking for the next one.
+ */
+#ifndef TEARDOWN_MODEL_H
+#define TEARDOWN_MODEL_H
+
+#include <stdbool.h>
+
+#include "spec/spec.h"
+
+/* Where an event comes from; strings must outlive the model (intern them). */
+typedef struct ModelOrigin {
+	const char *file;
+	int line;
+	const char *function;
+} ModelOrigin;
+
+typedef enum { MODEL_SUCCESS, MODEL_FAILURE, MODEL_UNKNOWN } ModelOutcome;
+
+typedef enum { BUS_GENERIC, BUS_PCI, BUS_PLATFORM, BUS_SPI, BUS_I2C, BUS_COUNT } ModelBus;
+
+typedef enum { SEVERITY_NOTE, SEVERITY_VIOLATION } ModelSeverity;
+
+/* One transition: what an event did, and where the event came from. */
+typedef struct ModelStep {
+	ModelOrigin origin;
+	const char *text;
+} ModelStep;
+
+/* A violation or a note, with the transitions that led to it, oldest first. */
+typedef struct ModelFinding {
+	const char *rule;         /* stable id, e.g. "irq-vectors-live-irq" */
+	ModelSeverity severity;
+	const char *message;      /* one line */
+	ModelOrigin origin;       /* the event that revealed it */
+	const ModelStep *const *steps;
+	int nsteps;
+} ModelFinding;
+
+typedef struct ModelObserver {
+	void (*transition)(void *ctx, const ModelStep *step);
+	void (*finding)(void *ctx, const ModelFinding *finding);
+	void *ctx;
+} ModelObserver;
+
+/* A driver function the kernel calls now: replay function(data). */
+typedef struct ModelCallback {
+	const char *function;
+	const char *data;
+	ModelOrigin origin;       /* where it was registered */
+} ModelCallback;
+
+typedef struct Profile Profile;
+typedef struct Model Model;
+
+/* Profiles: 6.1, 6.11, 6.12 (the default), proposed.  NULL if unknown. */
+const Profile *profile_by_name(const char *name);
+const Profile *profile_default(void);
+const char *profile_name(const Profile *profile);
+const char *profile_summary(const Profile *profile);
+/* Iterate: profile_at(0), profile_at(1), ... until NULL. */
+const Profile *profile_at(int index);
+
+/* Bus names: pci, platform, spi, i2c, generic.  -1 if unknown. */
+int model_bus_by_name(const char *name);
+const char *model_bus_name(ModelBus bus);
+
+/* NULL (with a message in err) if the spec does not declare the profile. */
+Model *model_new(const Spec *spec, const Profile *profile, ModelBus bus, char *err, int errlen);
+Model *model_clone(const Model *m);
+bool model_equal(const Model *a, const Model *b);
+unsigned long model_hash(const Model *m);
+void model_free(Model *m);
+
+void model_set_observer(Model *m, const ModelObserver *observer);
+/* The device's MSI parent domain creates per-device state in msi_prepare (GICv3 ITS). */
+void model_set_msi_domain(Model *m, bool per_device_state, const ModelOrigin *origin);
+
+/*
+ * An API call.  args are the normalised argument expressions; result is the
+ * symbol the returned value is bound to (or NULL); for RET_COUNT and
+ * RET_STATUS a numeric result may be passed as text ("8").  Returns 1 if the
+ * spec knows the name (the call was modelled), 0 if it does not.
+ */
+int model_call(Model *m, const char *name, const char *const *args, int nargs,
+	       const char *result, ModelOutcome outcome, const ModelOrigin *origin);
+
+/* Phases.  probe: the bus probes and calls the driver's probe. */
+void model_probe(Model *m, const ModelOrigin *origin);
+/* The driver's probe returned an error: the bus unwinds, devres is released. */
+void model_probe_fails(Model *m, const ModelOrigin *origin);
+/* The driver's remove() starts: the calls that follow are remove's. */
+void model_remove(Model *m, const ModelOrigin *origin);
+/* remove() returned: the bus's remove sequence, then devres release (LIFO). */
+void model_unbind(Model *m, const ModelOrigin *origin);
+
+/* Execution context outside the spec's lock calls: a hard IRQ handler. */
+void model_enter_handler(Model *m, const ModelOrigin *origin);
+void model_leave_handler(Model *m, const ModelOrigin *origin);
+
+bool model_next_callback(Model *m, ModelCallback *callback);
+
+/* Findings of this state's history (not part of equality). */
+int model_finding_count(const Model *m);
+const ModelFinding *model_finding(const Model *m, int index);
+int model_violation_count(const Model *m);
+
+/* `teardown model ...` (argv[0] is "model"). */
+int model_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * resource.c: resources with an acquire and a release function, managed
+ * or not (memory, mappings, clocks, regulators, ... as the spec lists).
+ *
+ * A resource is the symbol the acquire returned.  A managed acquire puts
+ * a node on the devres list; the spec names, for each managed acquire,
+ * the unmanaged releases that must not undo it (kfree for devm_kzalloc,
+ * iounmap for devm_ioremap, ...): using one of them is devm-double-free,
+ * because devres still owns the resource and releases it again at detach
+ * (for devm_k*alloc the pointer is not even a kmalloc object: it points
+ * into the devres node).  Releases of symbols the model never saw
+ * acquired do nothing: the analyzer may have missed the acquire, and the
+ * model does not guess.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "model/internal.h"
+
+void acquire_call(Model *m, const SpecEntry *e, const char *const *args, int nargs,
+		  const char *result, const ModelOrigin *origin, ModelOutcome outcome)
+{
+	if (outcome == MODEL_FAILURE) {
+		step_effect(m, "failed: nothing acquired");
+		return;
+	}
+	char name[160];
+	if (!result) {
+		snprintf(name, sizeof name, "%s@%d", e->name, origin ? origin->line : 0);
+		result = name;
+	}
+	Res *r = PUSH(m, res);
+	memset(r, 0, sizeof *r);
+	r->sym = intern(m->pool, result);
+	r->by = e;
+	r->state = RES_LIVE;
+	r->managed = e->flags & SPEC_MANAGED;
+	r->binding = m->binding;
+	r->acquired = step_ref(m->cur);
+	if (r->managed) {
+		Node *n = devres_add(m, NODE_RESOURCE, m->nres - 1);
+		step_effect(m, "%s acquired; devres +#%d %s", r->sym, n->id, e->node ? e->node : e->name);
+	} else {
+		step_effect(m, "%s acquired", r->sym);
+	}
+}
+
+static int find_res(const Model *m, const char *sym)
+{
+	int found = -1;
+	for (int i = m->nres - 1; i >= 0; i--)
+		if (m->res[i].sym == sym) {
+			if (m->res[i].state == RES_LIVE)
+				return i;
+			if (found < 0)
+				found = i;
+		}
+	return found;
+}
+
+static void release_managed(Model *m, const SpecEntry *e, const char *sym, int r)
+{
+	for (int i = m->nnodes - 1; i >= 0; i--) {
+		const Node *n = &m->nodes[i];
+		if (n->kind != NODE_RESOURCE || m->res[n->ref].sym != sym)
+			continue;
+		Res *res = &m->res[n->ref];
+		Node gone = devres_unlink(m, i);
+		step_unref(gone.step);
+		res->state = RES_FREED;
+		step_unref(res->released);
+		res->released = step_ref(m->cur);
+		step_effect(m, "devres -#%d: %s released now", gone.id, sym);
+		irq_check_dev_id_freed(m, sym);
+		return;
+	}
+	if (r < 0) {
+		step_effect(m, "%s not tracked: no effect modelled", sym);
+		return;
+	}
+	const Res *res = &m->res[r];
+	step_effect(m, "no devres node for %s: WARN", sym);
+	finding_raise(m, SEVERITY_VIOLATION, res->managed ? "double-free" : "release-unacquired",
+		      EVIDENCE(res->acquired, res->released),
+		      res->managed ? "%s on %s, which is already released (devres finds no node: WARN)"
+		      : "%s on %s, which %s did not allocate through devres (WARN, nothing released)",
+		      e->name, sym, res->by->name);
+}
+
+void release_call(Model *m, const SpecEntry *e, const char *const *args, int nargs)
+{
+	const char *sym = arg(e, ARG_RES, args, nargs);
+	if (!sym || is_null(sym)) {
+		step_effect(m, "NULL: no-op");
+		return;
+	}
+	sym = intern(m->pool, sym);
+	int r = find_res(m, sym);
+	if (e->flags & SPEC_MANAGED) {
+		release_managed(m, e, sym, r);
+		return;
+	}
+	if (r < 0) {
+		step_effect(m, "%s not tracked: no effect modelled", sym);
+		return;
+	}
+	Res *res = &m->res[r];
+	if (res->state != RES_LIVE) {
+		step_effect(m, "%s already released", sym);
+		finding_raise(m, SEVERITY_VIOLATION, "double-free", EVIDENCE(res->acquired, res->released),
+			      "%s(%s): %s is already released", e->name, sym, sym);
+		return;
+	}
+	if (res->managed && !spec_is_wrong_release(res->by, e->name)) {
+		step_effect(m, "%s does not release what %s acquires: not modelled", e->name, res->by->name);
+		return;
+	}
+	step_unref(res->released);
+	res->released = step_ref(m->cur);
+	if (res->managed) {
+		res->state = RES_WRONGLY_FREED;
+		step_effect(m, "%s released, but devres still owns it", sym);
+		finding_raise(m, SEVERITY_VIOLATION, "devm-double-free", EVIDENCE(res->acquired),
+			      "%s from %s released with %s, the unmanaged API: devres still owns it and"
+			      " releases it again at detach", sym, res->by->name, e->name);
+	} else {
+		res->state = RES_FREED;
+		step_effect(m, "%s released", sym);
+	}
+	irq_check_dev_id_freed(m, sym);
+}
+
+void resource_release_node(Model *m, const Node *n)
+{
+	Res *r = &m->res[n->ref];
+	if (r->state == RES_WRONGLY_FREED) {
+		step_effect(m, "%s released again (already released at line %d)", r->sym,
+			    r->released ? r->released->pub.origin.line : 0);
+		r->state = RES_FREED;
+		return;
+	}
+	r->state = RES_FREED;
+	step_unref(r->released);
+	r->released = step_ref(m->cur);
+	step_effect(m, "%s released", r->sym);
+	irq_check_dev_id_freed(m, r->sym);
+}

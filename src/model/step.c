@@ -1,0 +1,161 @@
+/*
+ * step.c: transitions and findings.
+ *
+ * One event makes one Step: a head ("pci_free_irq_vectors(pdev)") and the
+ * effects handlers append ("MSI-X disabled", "devres #3 removed").  State
+ * items keep references to the steps that made them (who made the device
+ * managed, who allocated, who freed), and a finding's evidence is those
+ * steps sorted by creation order with the revealing step last.  Findings
+ * raised while a step is open are held back until the step is finished so
+ * that the observer sees cause before consequence.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/internal.h"
+
+Step *step_ref(Step *s)
+{
+	if (s)
+		s->refs++;
+	return s;
+}
+
+void step_unref(Step *s)
+{
+	if (s && !--s->refs) {
+		free(s->text);
+		free(s);
+	}
+}
+
+void finding_unref(Finding *f)
+{
+	if (!f || --f->refs)
+		return;
+	for (int i = 0; i < f->pub.nsteps; i++)
+		step_unref(f->owned[i]);
+	free(f->owned);
+	free(f->steps);
+	free(f->message);
+	free(f);
+}
+
+static void append(Step *s, const char *fmt, va_list ap)
+{
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (s->len + n + 1 > s->cap) {
+		s->cap = (s->len + n + 1) * 2;
+		s->text = realloc(s->text, s->cap);
+	}
+	vsnprintf(s->text + s->len, n + 1, fmt, ap);
+	s->len += n;
+	s->pub.text = s->text;
+}
+
+static void append_str(Step *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	append(s, fmt, ap);
+	va_end(ap);
+}
+
+void step_begin(Model *m, const ModelOrigin *origin, const char *fmt, ...)
+{
+	if (m->cur)
+		step_end(m);
+	Step *s = calloc(1, sizeof *s);
+	s->refs = 1;
+	s->seq = pool_next_seq(m->pool);
+	if (origin)
+		s->pub.origin = *origin;
+	va_list ap;
+	va_start(ap, fmt);
+	append(s, fmt, ap);
+	va_end(ap);
+	m->cur = s;
+}
+
+void step_effect(Model *m, const char *fmt, ...)
+{
+	Step *s = m->cur;
+	if (!s)
+		return;
+	append_str(s, s->effects++ ? "; " : ": ");
+	va_list ap;
+	va_start(ap, fmt);
+	append(s, fmt, ap);
+	va_end(ap);
+}
+
+void step_end(Model *m)
+{
+	Step *s = m->cur;
+	if (!s)
+		return;
+	m->cur = NULL;
+	if (!s->effects)
+		append_str(s, ": no effect");
+	if (m->observer.transition)
+		m->observer.transition(m->observer.ctx, &s->pub);
+	for (int i = 0; i < m->npending; i++) {
+		Finding *f = m->pending[i];
+		if (m->observer.finding)
+			m->observer.finding(m->observer.ctx, &f->pub);
+		*PUSH(m, findings) = f;
+	}
+	m->npending = 0;
+	step_unref(s);
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	const Step *x = *(Step *const *)a, *y = *(Step *const *)b;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void finding_raise(Model *m, ModelSeverity severity, const char *rule, Step *const *evidence,
+	   const char *fmt, ...)
+{
+	Finding *f = calloc(1, sizeof *f);
+	f->refs = 1;
+	int n = 0, cap = 1;
+	for (Step *const *e = evidence; e && *e; e++)
+		cap++;
+	f->owned = calloc(cap, sizeof *f->owned);
+	for (Step *const *e = evidence; e && *e; e++) {
+		bool seen = *e == m->cur;
+		for (int i = 0; i < n; i++)
+			seen |= f->owned[i] == *e;
+		if (!seen)
+			f->owned[n++] = step_ref(*e);
+	}
+	qsort(f->owned, n, sizeof *f->owned, by_seq);
+	if (m->cur)
+		f->owned[n++] = step_ref(m->cur);
+	f->steps = calloc(n ? n : 1, sizeof *f->steps);
+	for (int i = 0; i < n; i++)
+		f->steps[i] = &f->owned[i]->pub;
+	va_list ap, copy;
+	va_start(ap, fmt);
+	va_copy(copy, ap);
+	int len = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	f->message = malloc(len + 1);
+	vsnprintf(f->message, len + 1, fmt, ap);
+	va_end(ap);
+	f->pub.rule = rule;
+	f->pub.severity = severity;
+	f->pub.message = f->message;
+	f->pub.origin = m->cur ? m->cur->pub.origin : (ModelOrigin){ 0 };
+	f->pub.steps = f->steps;
+	f->pub.nsteps = n;
+	if (severity == SEVERITY_VIOLATION)
+		m->nviolations++;
+	*PUSH(m, pending) = f;
+}
