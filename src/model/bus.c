@@ -261,7 +261,8 @@ void bus_run_step(Model *m, const BusStep *s, const ModelOrigin *origin)
 		return;
 	case BS_RELEASE_ALL:
 		step_begin(m, origin, "devres_release_all");
-		step_effect(m, "%d node%s, released newest first", m->nnodes, m->nnodes == 1 ? "" : "s");
+		if (m->nnodes)
+			step_effect(m, "%d node%s, released newest first", m->nnodes, m->nnodes == 1 ? "" : "s");
 		devres_release_all(m, origin);
 		return;
 	case BS_RELEASE_ALL_DONE:

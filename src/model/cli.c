@@ -54,9 +54,18 @@ static void usage(FILE *f)
 	      "                       or data/api.spec next to the teardown binary)\n", f);
 }
 
+/* "LINE: text", or "LINE: in FN: text" for a line of a callback body. */
+static void print_origin_text(FILE *f, const char *indent, const ModelOrigin *o, const char *text)
+{
+	if (o->function)
+		fprintf(f, "%s%d: in %s: %s\n", indent, o->line, o->function, text);
+	else
+		fprintf(f, "%s%d: %s\n", indent, o->line, text);
+}
+
 static void print_step(void *ctx, const ModelStep *step)
 {
-	fprintf(ctx, "%d: %s\n", step->origin.line, step->text);
+	print_origin_text(ctx, "", &step->origin, step->text);
 }
 
 static void print_finding(void *ctx, const ModelFinding *f)
@@ -64,7 +73,7 @@ static void print_finding(void *ctx, const ModelFinding *f)
 	fprintf(ctx, "%d: %s [%s] %s\n", f->origin.line,
 		f->severity == SEVERITY_VIOLATION ? "violation" : "note", f->rule, f->message);
 	for (int i = 0; i < f->nsteps; i++)
-		fprintf(ctx, "  %d: %s\n", f->steps[i]->origin.line, f->steps[i]->text);
+		print_origin_text(ctx, "  ", &f->steps[i]->origin, f->steps[i]->text);
 }
 
 /* The spec to load when --spec is not given. */

@@ -120,9 +120,11 @@ void release_call(Model *m, const SpecEntry *e, const char *const *args, int nar
 	if (res->managed) {
 		res->state = RES_WRONGLY_FREED;
 		step_effect(m, "%s released, but devres still owns it", sym);
+		bool inside_node = res->by->resource && !strcmp(res->by->resource, "memory");
 		finding_raise(m, SEVERITY_VIOLATION, "devm-double-free", EVIDENCE(res->acquired),
 			      "%s from %s released with %s, the unmanaged API: devres still owns it and"
-			      " releases it again at detach", sym, res->by->name, e->name);
+			      " releases it again at detach%s", sym, res->by->name, e->name, inside_node
+			      ? " (and the pointer lies inside the devres node, so this free is already invalid)" : "");
 	} else {
 		res->state = RES_FREED;
 		step_effect(m, "%s released", sym);
