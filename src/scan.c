@@ -15,6 +15,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,12 +31,23 @@ static const char *add_prefilter_names(const DataLine *l, void *ctx);
 int tables_load(Tables *t)
 {
 	*t = (Tables){ 0 };
-	if (bus_table_load(&t->buses) < 0 || macro_table_load(&t->macros) < 0)
+	if (bus_table_load(&t->buses) < 0 || conventions_load(&t->conv) < 0 ||
+	    macro_table_load(&t->macros) < 0 || rule_table_load(&t->rules) < 0)
 		return -1;
+	char path[4096], err[512];
+	data_path("api.spec", path, sizeof path);
+	if (!(t->spec = spec_load(path, err, sizeof err))) {
+		fprintf(stderr, "teardown: %s\n", err);
+		return -1;
+	}
 	/* A file is worth parsing if it mentions a driver struct, or an API
-	 * the rules know.  Both lists are data. */
+	 * the spec knows.  All three lists are data. */
 	for (int i = 0; i < t->buses.nbuses; i++)
 		strset_add(&t->prefilter, t->buses.buses[i].struct_name, NULL);
+	int n;
+	const char *const *names = spec_names(t->spec, &n);
+	for (int i = 0; i < n; i++)
+		strset_add(&t->prefilter, names[i], NULL);
 	return datafile_read("prefilter", add_prefilter_names, &t->prefilter);
 }
 
@@ -81,7 +93,7 @@ static bool parse_file(Scan *s, Parser *parser, const WalkFile *f, const char *s
 	if (!tree)
 		return false;
 	*ff = (FileFacts){ .path = f->path, .rel = f->rel, .bytes = n };
-	extract_file(ff, tree, src, &s->t->buses);
+	extract_file(ff, tree, src, &s->t->buses, &s->t->conv);
 	ts_tree_delete(tree);
 	return true;
 }
@@ -183,7 +195,7 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 		const Bus *b = drivers.v[i].bus;
 		res->drivers_by_bus[b - s->t->buses.buses]++;
 	}
-	s->consume(s->ctx, s->t, facts, nfacts, &drivers, out, res->items, res);
+	s->consume(s->ctx, s->t, facts, nfacts, &drivers, out, res->items, res, msg);
 	drivers_free(&drivers);
 	for (size_t i = 0; i < nfacts; i++) {
 		res->arena_bytes += facts[i].arena.bytes;
@@ -232,6 +244,7 @@ static void merge(DirResult *total, const DirResult *r)
 	for (int k = 0; k < MAX_BUSES; k++)
 		total->drivers_by_bus[k] += r->drivers_by_bus[k];
 	total->findings += r->findings;
+	total->drivers_partial += r->drivers_partial;
 }
 
 int scan_paths(char **paths, int npaths, const ScanOptions *o, const Tables *t,

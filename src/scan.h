@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "analyze/analyze.h"
 #include "extract/extract.h"
 #include "parse/parse.h"
 #include "walk/walk.h"
@@ -17,12 +18,16 @@ typedef struct {
 	uint64_t parse_timeout_us;
 	bool json;
 	bool progress; /* a progress line on stderr when it is a terminal */
+	const char *semantics; /* a model profile name */
 } ScanOptions;
 
 /* The tables every stage reads; loaded once, then shared read-only. */
 typedef struct {
 	BusTable buses;
+	Conventions conv;
 	MacroTable macros;
+	Spec *spec;
+	RuleTable rules;
 	StrSet prefilter; /* identifiers that make a file worth parsing */
 } Tables;
 
@@ -35,6 +40,7 @@ typedef struct {
 	size_t bytes_parsed, error_bytes, arena_bytes;
 	size_t drivers_by_bus[MAX_BUSES];
 	size_t findings;
+	size_t drivers_partial;
 	char *messages; /* skip notices for stderr */
 	size_t messages_len;
 	char *out; /* stdout text */
@@ -43,9 +49,10 @@ typedef struct {
 } DirResult;
 
 /* What a command does with one directory's facts, in a worker thread.
- * OUT writes to the directory's stdout text; ITEMS collects JSON items. */
+ * OUT writes to the directory's stdout text; ITEMS collects JSON items;
+ * MSG takes notices for stderr. */
 typedef void DirConsumer(void *ctx, const Tables *t, FileFacts *files, size_t nfiles,
-			 DriverVec *drivers, FILE *out, json_t *items, DirResult *res);
+			 DriverVec *drivers, FILE *out, json_t *items, DirResult *res, FILE *msg);
 
 /* Scan PATHS, calling CONSUME per directory; prints skip notices and the
  * consumer's text output in walk order.  Sums the results into *TOTAL; with

@@ -63,6 +63,46 @@ typedef struct {
 
 /* ---- facts (extract) ---- */
 
+/* What a branch tests, in terms the analyzer can match to a call's result:
+ * `if (ret < 0)` tests NEG of the variable ret; `if (IS_ERR(p = f()))`
+ * tests ISERR of the call f.  Only the first operand of && and || is
+ * read, so such a test forces one edge but never excludes the other. */
+typedef enum {
+	TEST_NONE, /* not understood: both edges possible */
+	TEST_NONZERO, TEST_ZERO, TEST_NEG, TEST_NONNEG, TEST_POS, TEST_NONPOS,
+	TEST_ISERR, TEST_NOT_ISERR,
+} TestKind;
+
+typedef enum { COND_SIMPLE, COND_OR, COND_AND } CondShape;
+
+/* What a value is known to mean: a returned or assigned error code. */
+typedef enum { VAL_UNKNOWN, VAL_SUCCESS, VAL_FAILURE, VAL_VAR, VAL_CALL } ValueKind;
+
+typedef struct {
+	uint8_t kind;      /* ValueKind */
+	int32_t call;      /* VAL_CALL: index into FileFacts.calls */
+	const char *var;   /* VAL_VAR: the variable whose value it is */
+} Value;
+
+typedef enum { CFG_ENTRY, CFG_STMT, CFG_BRANCH, CFG_RETURN } CfgKind;
+
+/* A node of a function's control-flow graph: the calls one statement (or
+ * one condition) evaluates, in evaluation order, and where control goes.
+ * Loops are unrolled a bounded number of times, so the graph has no back
+ * edges and every path through it is finite. */
+typedef struct {
+	uint8_t kind;      /* CfgKind */
+	uint8_t test;      /* BRANCH: TestKind */
+	uint8_t shape;     /* BRANCH: CondShape */
+	int32_t next;      /* successor; BRANCH: when the condition holds; -1 none */
+	int32_t other;     /* BRANCH: when it does not */
+	uint32_t first_call, ncalls; /* FileFacts.cfg_calls[first_call..] */
+	Value subject;     /* BRANCH: what is tested; RETURN: what is returned;
+			      STMT: the value assigned to assign_var */
+	const char *assign_var; /* STMT `var = value;` with no call on the right */
+	Pos pos;
+} CfgNode;
+
 /* A function definition. */
 typedef struct {
 	const char *name;
@@ -72,6 +112,8 @@ typedef struct {
 	Pos start, end;            /* its name, and the end of its body */
 	uint32_t body_start, body_end; /* byte range of the body braces */
 	uint32_t first_call, ncalls;   /* its calls: FileFacts.calls[first_call..] */
+	uint32_t cfg_first, cfg_count; /* its graph: FileFacts.cfg[cfg_first..]; entry first */
+	bool cfg_partial;              /* too deep or too large: the graph is cut short */
 } Func;
 
 /* A call expression.  Arguments are the source text, whitespace-collapsed. */
@@ -81,6 +123,8 @@ typedef struct {
 	uint32_t nargs;
 	Pos pos;
 	int32_t func; /* index of the enclosing Func, -1 at file scope */
+	const char *lhs; /* `lhs = call(...)` or `type lhs = call(...)`, else NULL */
+	uint32_t start_byte, end_byte;
 } Call;
 
 /* The driver buses teardown knows: rows of data/drivers.tbl. */
@@ -126,6 +170,10 @@ typedef struct {
 	uint32_t ndefs;
 	Registration *regs;
 	uint32_t nregs;
+	CfgNode *cfg;
+	uint32_t ncfg;
+	uint32_t *cfg_calls; /* call indices, in evaluation order per node */
+	uint32_t ncfg_calls;
 	Arena arena;
 } FileFacts;
 

@@ -23,78 +23,29 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 
-#include "extract/extract.h"
+#include <stdlib.h>
 
-const TSLanguage *tree_sitter_c(void);
+#include "extract/cfg.h"
+#include "extract/extract.h"
+#include "extract/syms.h"
 
 enum { MAX_TEXT = 240, MAX_FIELD_DEPTH = 4 };
-
-static struct {
-	TSSymbol function_definition, call_expression, declaration, init_declarator,
-		initializer_list, initializer_pair, field_designator, field_identifier,
-		identifier, function_declarator, storage_class_specifier, struct_specifier,
-		parameter_declaration, pointer_expression, parenthesized_expression, comment,
-		error;
-	TSFieldId f_declarator, f_body, f_parameters, f_function, f_arguments, f_type, f_value,
-		f_name, f_argument, f_designator;
-	int ready;
-} S;
-
-static TSSymbol sym(const char *name)
-{
-	return ts_language_symbol_for_name(tree_sitter_c(), name, (uint32_t)strlen(name), true);
-}
-
-static TSFieldId field(const char *name)
-{
-	return ts_language_field_id_for_name(tree_sitter_c(), name, (uint32_t)strlen(name));
-}
-
-void extract_init(void)
-{
-	if (S.ready)
-		return;
-	S.function_definition = sym("function_definition");
-	S.call_expression = sym("call_expression");
-	S.declaration = sym("declaration");
-	S.init_declarator = sym("init_declarator");
-	S.initializer_list = sym("initializer_list");
-	S.initializer_pair = sym("initializer_pair");
-	S.field_designator = sym("field_designator");
-	S.field_identifier = sym("field_identifier");
-	S.identifier = sym("identifier");
-	S.function_declarator = sym("function_declarator");
-	S.storage_class_specifier = sym("storage_class_specifier");
-	S.struct_specifier = sym("struct_specifier");
-	S.parameter_declaration = sym("parameter_declaration");
-	S.pointer_expression = sym("pointer_expression");
-	S.parenthesized_expression = sym("parenthesized_expression");
-	S.comment = sym("comment");
-	S.error = (TSSymbol)-1; /* ts_builtin_sym_error */
-	S.f_declarator = field("declarator");
-	S.f_body = field("body");
-	S.f_parameters = field("parameters");
-	S.f_function = field("function");
-	S.f_arguments = field("arguments");
-	S.f_type = field("type");
-	S.f_value = field("value");
-	S.f_name = field("name");
-	S.f_argument = field("argument");
-	S.f_designator = field("designator");
-	S.ready = 1;
-}
 
 typedef struct {
 	FileFacts *f;
 	const char *src;
 	const BusTable *buses;
 	VEC(Func) funcs;
+	VEC(TSNode) bodies; /* of funcs, for the graphs built after the walk */
 	VEC(Call) calls;
 	VEC(DriverDef) defs;
 	VEC(Registration) regs;
 	int32_t cur_func;
 	uint32_t cur_func_end;
 	uint32_t error_end;
+	/* `lhs = call(...)`: the walk meets the assignment before the call. */
+	uint32_t lhs_call_start;
+	const char *lhs;
 } Ctx;
 
 static Pos pos_of(TSNode n)
@@ -214,6 +165,7 @@ static void on_function(Ctx *c, TSNode n)
 	c->cur_func = (int32_t)c->funcs.n;
 	c->cur_func_end = ts_node_end_byte(n);
 	VEC_PUSH(&c->funcs, fn);
+	VEC_PUSH(&c->bodies, body);
 }
 
 /* The identifier an initializer or argument names: `foo`, `&foo`, `(foo)`,
@@ -249,7 +201,13 @@ static void on_call(Ctx *c, TSNode n)
 		.callee = ts_node_symbol(fn) == S.identifier ? token_of(c, fn) : text_of(c, fn),
 		.pos = pos_of(n),
 		.func = c->cur_func,
+		.start_byte = ts_node_start_byte(n),
+		.end_byte = ts_node_end_byte(n),
 	};
+	if (c->lhs && c->lhs_call_start == call.start_byte) {
+		call.lhs = c->lhs;
+		c->lhs = NULL;
+	}
 	uint32_t na = ts_node_named_child_count(args);
 	call.args = arena_alloc(&c->f->arena, (na ? na : 1) * sizeof *call.args);
 	TSNode reg_arg = { 0 };
@@ -366,6 +324,28 @@ static void on_declaration(Ctx *c, TSNode n)
 	}
 }
 
+/* Remember the target of `x = call(...)` and `T x = call(...)` for the call. */
+static void on_assignment(Ctx *c, TSNode target, TSNode value)
+{
+	for (int guard = 0; guard < 8 && !ts_node_is_null(value); guard++) {
+		TSSymbol s = ts_node_symbol(value);
+		if (s == S.parenthesized_expression && ts_node_named_child_count(value))
+			value = ts_node_named_child(value, 0);
+		else if (s == S.cast_expression)
+			value = ts_node_child_by_field_id(value, S.f_value);
+		else
+			break;
+	}
+	if (ts_node_is_null(value) || ts_node_symbol(value) != S.call_expression || ts_node_is_null(target))
+		return;
+	if (ts_node_symbol(target) != S.identifier && ts_node_symbol(target) != S.field_expression)
+		target = declarator_name(target, NULL);
+	if (ts_node_is_null(target))
+		return;
+	c->lhs = text_of(c, target);
+	c->lhs_call_start = ts_node_start_byte(value);
+}
+
 static void visit(Ctx *c, TSNode n)
 {
 	uint32_t start = ts_node_start_byte(n);
@@ -378,7 +358,11 @@ static void visit(Ctx *c, TSNode n)
 		on_function(c, n);
 	else if (s == S.declaration)
 		on_declaration(c, n);
-	else if (s == S.error && start >= c->error_end) {
+	else if (s == S.assignment_expression)
+		on_assignment(c, ts_node_child_by_field_id(n, S.f_left), ts_node_child_by_field_id(n, S.f_right));
+	else if (s == S.init_declarator)
+		on_assignment(c, ts_node_child_by_field_id(n, S.f_declarator), ts_node_child_by_field_id(n, S.f_value));
+	else if (s == SYM_ERROR && start >= c->error_end) {
 		c->error_end = ts_node_end_byte(n);
 		c->f->error_bytes += c->error_end - start;
 	}
@@ -393,7 +377,8 @@ static void visit(Ctx *c, TSNode n)
 		VEC_FREE(&(vec));                                                              \
 	} while (0)
 
-void extract_file(FileFacts *f, const TSTree *tree, const char *src, const BusTable *buses)
+void extract_file(FileFacts *f, const TSTree *tree, const char *src, const BusTable *buses,
+		  const Conventions *conv)
 {
 	Ctx c = { .f = f, .src = src, .buses = buses, .cur_func = -1 };
 	TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
@@ -410,8 +395,14 @@ done:
 	for (size_t i = 0; i < c.calls.n; i++)
 		if (c.calls.v[i].func >= 0)
 			c.funcs.v[c.calls.v[i].func].ncalls++;
-	SETTLE(&c, c.funcs, funcs, nfuncs);
 	SETTLE(&c, c.calls, calls, ncalls);
+	CfgBuf cfg = { 0 };
+	for (size_t i = 0; i < c.funcs.n; i++)
+		cfg_build(&cfg, f, src, conv, &c.funcs.v[i], c.bodies.v[i]);
+	VEC_FREE(&c.bodies);
+	SETTLE(&c, c.funcs, funcs, nfuncs);
 	SETTLE(&c, c.defs, defs, ndefs);
 	SETTLE(&c, c.regs, regs, nregs);
+	SETTLE(&c, cfg.nodes, cfg, ncfg);
+	SETTLE(&c, cfg.calls, cfg_calls, ncfg_calls);
 }

@@ -21,6 +21,15 @@ typedef struct {
 } BusTable;
 
 int bus_table_load(BusTable *t);
+
+/* The coding conventions of data/conventions: name -> CONV_* kind. */
+enum { CONV_ERROR_CODE = 1, CONV_ERROR_TEST, CONV_TRANSPARENT };
+typedef struct {
+	StrSet names;
+} Conventions;
+
+int conventions_load(Conventions *c);
+int convention_of(const Conventions *c, const char *name);
 const Bus *bus_by_struct(const BusTable *t, const char *name, size_t len);
 /* Argument index of the driver struct in a registration call, or -1. */
 int bus_register_arg(const BusTable *t, const char *fn);
@@ -33,7 +42,8 @@ void extract_init(void);
 /* Extract the facts of one parsed file into F (whose path, rel, bytes and
  * arena are set by the caller).  SRC is the original text: facts quote it,
  * not the masked copy the parser saw. */
-void extract_file(FileFacts *f, const struct TSTree *tree, const char *src, const BusTable *buses);
+void extract_file(FileFacts *f, const struct TSTree *tree, const char *src, const BusTable *buses,
+		  const Conventions *conv);
 
 /* Join the drivers of one directory's files: each driver struct initializer
  * with its registration and the definitions of its callbacks, looked up in

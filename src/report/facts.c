@@ -13,6 +13,10 @@
  *   driver BUS VAR [static] LINE:COL
  *     FIELD = VALUE [-> IDENT] LINE:COL
  *   register VAR by HOW LINE:COL
+ *
+ * With --cfg each function is followed by its control-flow graph, a node a
+ * line: index (relative to the function), kind, position, the calls it
+ * evaluates, what a branch tests or a return returns, and its successors.
  */
 #include <string.h>
 
@@ -20,13 +24,67 @@
 
 static void print_call(FILE *f, const Call *c, const char *indent)
 {
-	fprintf(f, "%scall %u:%u %s(", indent, c->pos.line, c->pos.col, c->callee);
+	fprintf(f, "%scall %u:%u ", indent, c->pos.line, c->pos.col);
+	if (c->lhs)
+		fprintf(f, "%s = ", c->lhs);
+	fprintf(f, "%s(", c->callee);
 	for (uint32_t i = 0; i < c->nargs; i++)
 		fprintf(f, "%s%s", i ? ", " : "", c->args[i]);
 	fputs(")\n", f);
 }
 
-void facts_print(FILE *f, const FileFacts *ff)
+static const char *const test_name[] = {
+	[TEST_NONE] = "?",       [TEST_NONZERO] = "!=0", [TEST_ZERO] = "==0",
+	[TEST_NEG] = "<0",       [TEST_NONNEG] = ">=0",  [TEST_POS] = ">0",
+	[TEST_NONPOS] = "<=0",   [TEST_ISERR] = "IS_ERR", [TEST_NOT_ISERR] = "!IS_ERR",
+};
+
+static void print_value(FILE *f, const FileFacts *ff, Value v)
+{
+	switch ((ValueKind)v.kind) {
+	case VAL_UNKNOWN: fputs("unknown", f); break;
+	case VAL_SUCCESS: fputs("success", f); break;
+	case VAL_FAILURE: fputs("failure", f); break;
+	case VAL_VAR: fputs(v.var, f); break;
+	case VAL_CALL: fprintf(f, "%s()", ff->calls[v.call].callee); break;
+	}
+}
+
+static void print_cfg(FILE *f, const FileFacts *ff, const Func *fn)
+{
+	static const char *const kind[] = { "entry", "stmt", "branch", "return" };
+	if (fn->cfg_partial)
+		fputs("  cfg partial (too deep or too large)\n", f);
+	for (uint32_t i = 0; i < fn->cfg_count; i++) {
+		const CfgNode *n = &ff->cfg[fn->cfg_first + i];
+		fprintf(f, "  %u %s %u:%u", i, kind[n->kind], n->pos.line, n->pos.col);
+		for (uint32_t k = 0; k < n->ncalls; k++)
+			fprintf(f, "%s%s", k ? ", " : " [", ff->calls[ff->cfg_calls[n->first_call + k]].callee);
+		if (n->ncalls)
+			fputc(']', f);
+		if (n->kind == CFG_BRANCH && n->test != TEST_NONE) {
+			fputs(" if ", f);
+			print_value(f, ff, n->subject);
+			fprintf(f, " %s%s", test_name[n->test],
+				n->shape == COND_OR ? " ||..." : n->shape == COND_AND ? " &&..." : "");
+		}
+		if (n->kind == CFG_RETURN) {
+			fputs(" returns ", f);
+			print_value(f, ff, n->subject);
+		}
+		if (n->assign_var) {
+			fprintf(f, " %s = ", n->assign_var);
+			print_value(f, ff, n->subject);
+		}
+		if (n->next >= 0)
+			fprintf(f, " -> %d", n->next - (int32_t)fn->cfg_first);
+		if (n->other >= 0)
+			fprintf(f, " | %d", n->other - (int32_t)fn->cfg_first);
+		fputc('\n', f);
+	}
+}
+
+void facts_print(FILE *f, const FileFacts *ff, bool cfg)
 {
 	fprintf(f, "file %s: %zu bytes in parse errors\n", ff->rel, ff->error_bytes);
 	for (uint32_t i = 0; i < ff->nfuncs; i++) {
@@ -37,6 +95,8 @@ void facts_print(FILE *f, const FileFacts *ff)
 		fprintf(f, ") %u:%u-%u:%u\n", fn->start.line, fn->start.col, fn->end.line, fn->end.col);
 		for (uint32_t c = fn->first_call; c < fn->first_call + fn->ncalls; c++)
 			print_call(f, &ff->calls[c], "  ");
+		if (cfg)
+			print_cfg(f, ff, fn);
 	}
 	for (uint32_t c = 0; c < ff->ncalls; c++)
 		if (ff->calls[c].func < 0)

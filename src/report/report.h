@@ -21,7 +21,7 @@ void diag_print(FILE *f, const Finding *fd);
 json_t *diag_json(const Finding *fd);
 
 /* The facts of one file, as compact text (for tests) or JSON. */
-void facts_print(FILE *f, const FileFacts *ff);
+void facts_print(FILE *f, const FileFacts *ff, bool cfg);
 json_t *facts_json(const FileFacts *ff);
 
 /* One line (or JSON object) per driver. */

@@ -29,7 +29,10 @@ void summary_print(FILE *f, const DirResult *t, const Tables *tab, const RunStat
 			b + 1 < tab->buses.nbuses ? "," : "");
 		ndrivers += t->drivers_by_bus[b];
 	}
-	fprintf(f, " (%zu in all)\n", ndrivers);
+	fprintf(f, " (%zu in all)", ndrivers);
+	if (t->drivers_partial)
+		fprintf(f, "; %zu partially analysed (a bound was hit)", t->drivers_partial);
+	fputc('\n', f);
 	fprintf(f, "teardown: parse errors: %.3f%% of parsed bytes\n",
 		t->bytes_parsed ? 100.0 * t->error_bytes / t->bytes_parsed : 0.0);
 	fprintf(f, "teardown: %.2f s wall, %.2f s CPU, %d threads, peak memory %.1f MiB\n", rs->wall,
@@ -51,6 +54,7 @@ json_t *summary_json(const DirResult *t, const Tables *tab, const RunStats *rs)
 	json_object_set_new(j, "bytes_parsed", json_integer((json_int_t)t->bytes_parsed));
 	json_object_set_new(j, "error_bytes", json_integer((json_int_t)t->error_bytes));
 	json_object_set_new(j, "drivers", drivers);
+	json_object_set_new(j, "drivers_partial", json_integer((json_int_t)t->drivers_partial));
 	json_object_set_new(j, "findings", json_integer((json_int_t)t->findings));
 	json_object_set_new(j, "wall_seconds", json_real(rs->wall));
 	json_object_set_new(j, "cpu_seconds", json_real(rs->cpu));

@@ -1,0 +1,27 @@
+/* syms.h — the grammar's node kinds and fields, looked up once (see syms.c). */
+#ifndef SYMS_H
+#define SYMS_H
+
+#include <tree_sitter/api.h>
+
+typedef struct {
+	TSSymbol function_definition, call_expression, declaration, init_declarator,
+		initializer_list, initializer_pair, field_designator, field_identifier,
+		identifier, function_declarator, storage_class_specifier, struct_specifier,
+		parameter_declaration, pointer_expression, parenthesized_expression, comment,
+		compound_statement, expression_statement, if_statement, else_clause,
+		switch_statement, case_statement, while_statement, for_statement, do_statement,
+		goto_statement, labeled_statement, return_statement, break_statement,
+		continue_statement, binary_expression, unary_expression, assignment_expression,
+		cast_expression, number_literal, true_, null_, comma_expression, field_expression;
+	TSFieldId f_declarator, f_body, f_parameters, f_function, f_arguments, f_type, f_value,
+		f_name, f_argument, f_designator, f_condition, f_consequence, f_alternative,
+		f_left, f_right, f_operator, f_label, f_initializer, f_update;
+} Syms;
+
+extern Syms S;
+
+/* The kind of ERROR nodes (tree-sitter's ts_builtin_sym_error). */
+#define SYM_ERROR ((TSSymbol)-1)
+
+#endif
