@@ -101,6 +101,11 @@ static void begin_binding(Model *m)
 	m->phase = PHASE_PROBE;
 	p->intx_at_bind = p->intx_disabled;
 	p->intx_by_driver = p->freed_explicitly = p->pinned_binding = false;
+	if (!p->is_managed) {
+		/* 6.1 keeps is_managed across bindings, and with it the evidence of why. */
+		step_unref(p->managed_by);
+		p->managed_by = NULL;
+	}
 	step_unref(p->freed_by), step_unref(p->intx_by), step_unref(p->disabled_by);
 	p->freed_by = p->intx_by = p->disabled_by = NULL;
 }
@@ -114,10 +119,12 @@ void model_probe(Model *m, const ModelOrigin *origin)
 		return;
 	}
 	if (m->nnodes) {
-		step_effect(m, "devres list not empty: -EBUSY");
+		step_effect(m, "devres list not empty: -EBUSY, the driver is not bound");
 		finding_raise(m, SEVERITY_VIOLATION, "devres-after-unbind", EVIDENCE(m->nodes[0].step),
 			      "resources present before probing (%d devres node%s): really_probe() fails with -EBUSY",
 			      m->nnodes, m->nnodes == 1 ? "" : "s");
+		step_end(m);
+		return;
 	}
 	begin_binding(m);
 	step_effect(m, "%s", probe_text[m->bus]);
@@ -205,7 +212,7 @@ static void release_bus_group(Model *m, const ModelOrigin *origin)
 			return;
 		}
 		step_effect(m, "devres_release_group(%s): not found: WARN", id);
-		finding_raise(m, SEVERITY_VIOLATION, "devres-group-misuse", NULL,
+		finding_raise(m, SEVERITY_VIOLATION, "devres-group-misuse", NO_EVIDENCE,
 			      "the bus's devres group is gone (the driver released or removed it): WARN in"
 			      " devres_release_group, and the driver's devres is released only after the PM domain detach");
 		return;
@@ -235,7 +242,7 @@ static void leak_checks(Model *m)
 	}
 	const PciState *p = &m->pci;
 	if (p->enable_cnt > 0 && !p->pinned && !p->pinned_binding && m->bus == BUS_PCI)
-		finding_raise(m, SEVERITY_VIOLATION, "resource-leak", NULL,
+		finding_raise(m, SEVERITY_VIOLATION, "resource-leak", NO_EVIDENCE,
 			      "the PCI device is left enabled (enable_cnt %d) after unbind", p->enable_cnt);
 	if (p->intx_by_driver && p->intx_disabled != p->intx_at_bind && m->profile->intx == INTX_UNMANAGED)
 		finding_raise(m, SEVERITY_NOTE, "intx-hybrid", EVIDENCE(p->managed_by, p->intx_by),

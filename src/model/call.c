@@ -7,6 +7,7 @@
  * transition step named after the call as written, so that evidence reads
  * like the driver's code.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,7 +69,7 @@ int model_call(Model *m, const char *name, const char *const *args, int nargs,
 	begin_call_step(m, name, args, nargs, result, origin);
 	if (!spec_entry_in_profile(e, m->profile_index)) {
 		step_effect(m, "unknown API in profile %s: not modelled", m->profile->name);
-		finding_raise(m, SEVERITY_VIOLATION, "unknown-api", NULL,
+		finding_raise(m, SEVERITY_VIOLATION, "unknown-api", NO_EVIDENCE,
 			      "%s does not exist in profile %s", name, m->profile->name);
 		step_end(m);
 		return 1;

@@ -8,6 +8,7 @@
  * reclaim (GFP_KERNEL and friends); an unknown gfp expression is taken as
  * not sleeping, so the model never claims a sleep it cannot see.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "model/internal.h"
@@ -54,8 +55,9 @@ void context_check_sleep(Model *m, const SpecEntry *e, const char *const *args, 
 	if (e->flags & SPEC_SLEEPS)
 		context_sleeping_alloc(m, e->name, "sleep-in-atomic");
 	else if (gfp_may_sleep(gfp)) {
-		step_effect(m, "%s allocates with %s", e->name, gfp);
-		context_sleeping_alloc(m, e->name, "sleep-in-atomic");
+		char what[256];
+		snprintf(what, sizeof what, "%s with %s", e->name, gfp);
+		context_sleeping_alloc(m, what, "sleep-in-atomic");
 	}
 }
 

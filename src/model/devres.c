@@ -201,9 +201,12 @@ void devres_group_call(Model *m, const SpecEntry *e, const char *const *args, in
 			return;
 		}
 		step_effect(m, "no group %s: WARN", id ? id : "(innermost open)");
-		finding_raise(m, SEVERITY_VIOLATION, "devres-group-misuse", NULL,
-			      "%s: no %s group %s on the device (WARN in find_group)", e->name,
-			      id ? "such" : "open", id ? id : "");
+		if (id)
+			finding_raise(m, SEVERITY_VIOLATION, "devres-group-misuse", NO_EVIDENCE,
+				      "%s: no group %s on the device (WARN)", e->name, id);
+		else
+			finding_raise(m, SEVERITY_VIOLATION, "devres-group-misuse", NO_EVIDENCE,
+				      "%s(NULL): no open group on the device (WARN)", e->name);
 		return;
 	}
 	int g = m->nodes[open].ref;
@@ -265,7 +268,7 @@ void devres_action_call(Model *m, const SpecEntry *e, const char *const *args, i
 	int i = devres_find_action(m, fn, data);
 	if (i < 0) {
 		step_effect(m, "no such action: WARN");
-		finding_raise(m, SEVERITY_VIOLATION, "release-unacquired", NULL,
+		finding_raise(m, SEVERITY_VIOLATION, "release-unacquired", NO_EVIDENCE,
 			      "%s(%s, %s): no matching devres action (WARN_ON in %s)", e->name, fn, data, e->name);
 		return;
 	}

@@ -236,10 +236,12 @@ void step_begin(Model *m, const ModelOrigin *origin, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void step_effect(Model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void step_end(Model *m);
-/* evidence: NULL-terminated list of steps; the current step is added last. */
+/* evidence: steps that led here (NULL entries are skipped); the current step is added last. */
 void finding_raise(Model *m, ModelSeverity severity, const char *rule, Step *const *evidence,
-	   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-#define EVIDENCE(...) ((Step *const[]){ __VA_ARGS__, NULL })
+		   int nevidence, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+#define EVIDENCE(...) ((Step *const[]){ __VA_ARGS__ }), \
+	(int)(sizeof((Step *const[]){ __VA_ARGS__ }) / sizeof(Step *))
+#define NO_EVIDENCE NULL, 0
 
 /* devres.c: the device's devres list */
 Node *devres_add(Model *m, NodeKind kind, int ref);

@@ -10,6 +10,7 @@
  * devm_irq_release node; free_irq on it leaves the node, so detach frees
  * again ("Trying to free already-free IRQ").
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -102,19 +102,18 @@ void pci_disable_call(Model *m)
 void pci_pin_call(Model *m)
 {
 	PciState *p = &m->pci;
-	p->pinned_binding = true;
 	if (m->profile->pci_devres == PCI_DEVRES_PER_RESOURCE) {
-		p->pinned = true;
+		p->pinned = p->pinned_binding = true;
 		step_effect(m, "pinned (sticky on the pci_dev)");
 		return;
 	}
 	if (devres_find(m, NODE_PCIM_RELEASE, -1) < 0 || !p->dr_enabled) {
 		step_effect(m, "not enabled by pcim_enable_device: WARN_ON");
-		finding_raise(m, SEVERITY_VIOLATION, "api-misuse", NULL,
+		finding_raise(m, SEVERITY_VIOLATION, "api-misuse", NO_EVIDENCE,
 			      "pcim_pin_device on a device not enabled with pcim_enable_device (WARN_ON in 6.1)");
 		return;
 	}
-	p->dr_pinned = true;
+	p->dr_pinned = p->pinned_binding = true;
 	step_effect(m, "pinned for this binding: pcim_release will not disable it");
 }
 

@@ -8,6 +8,7 @@
  * resource and IRQ states), never the evidence or the node numbering, so
  * that two paths reaching the same kernel state merge.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -120,20 +120,18 @@ static int by_seq(const void *a, const void *b)
 }
 
 void finding_raise(Model *m, ModelSeverity severity, const char *rule, Step *const *evidence,
-	   const char *fmt, ...)
+		   int nevidence, const char *fmt, ...)
 {
 	Finding *f = calloc(1, sizeof *f);
 	f->refs = 1;
-	int n = 0, cap = 1;
-	for (Step *const *e = evidence; e && *e; e++)
-		cap++;
-	f->owned = calloc(cap, sizeof *f->owned);
-	for (Step *const *e = evidence; e && *e; e++) {
-		bool seen = *e == m->cur;
+	int n = 0;
+	f->owned = calloc(nevidence + 1, sizeof *f->owned);
+	for (int e = 0; e < nevidence; e++) {
+		bool seen = !evidence[e] || evidence[e] == m->cur;
 		for (int i = 0; i < n; i++)
-			seen |= f->owned[i] == *e;
+			seen |= f->owned[i] == evidence[e];
 		if (!seen)
-			f->owned[n++] = step_ref(*e);
+			f->owned[n++] = step_ref(evidence[e]);
 	}
 	qsort(f->owned, n, sizeof *f->owned, by_seq);
 	if (m->cur)
