@@ -1,8 +1,9 @@
 /*
  * parse.c — the tree-sitter C parser, one per worker thread.
  *
- * The C grammar comes from npm (tree-sitter-c), compiled into teardown; the
- * runtime is Debian's libtree-sitter.  The two agree only on a range of
+ * The C grammar comes from npm (tree-sitter-c), compiled into teardown; so
+ * does the runtime (npm tree-sitter's vendored C: Debian's 0.20.7 crashes
+ * on deep parse stacks, see Makefile).  The two agree only on a range of
  * language ABI versions, and a grammar built for a newer runtime is refused
  * at run time with nothing but a false return, so start-up checks the range
  * and says which package to change.
