@@ -149,7 +149,8 @@ static void add_calls(B *b, int32_t idx, TSNode expr)
 	}
 done:
 	ts_tree_cursor_delete(&cur);
-	qsort_r(b->buf->calls.v + first, b->buf->calls.n - first, sizeof(uint32_t), by_end, b->f);
+	if (b->buf->calls.n > first) /* calls.v is NULL while empty: no pointer arithmetic on it */
+		qsort_r(b->buf->calls.v + first, b->buf->calls.n - first, sizeof(uint32_t), by_end, b->f);
 	CfgNode *n = &b->buf->nodes.v[idx];
 	n->first_call = (uint32_t)first;
 	n->ncalls = (uint32_t)(b->buf->calls.n - first);
