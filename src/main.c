@@ -244,7 +244,8 @@ static void consume_scan(void *ctx, const Tables *t, FileFacts *files, size_t nf
 			fprintf(msg, ": %s (%s)\n", drivers->v[i].name, rep.why);
 		}
 	}
-	qsort(found.v, found.n, sizeof *found.v, by_place);
+	if (found.n) /* found.v is NULL while empty */
+		qsort(found.v, found.n, sizeof *found.v, by_place);
 	for (size_t i = 0; i < found.n; i++) {
 		if (items)
 			json_array_append_new(items, diag_json(&found.v[i]));
@@ -306,6 +307,7 @@ static int cmd_facts(int argc, char **argv)
 	if (!src) {
 		fprintf(stderr, "teardown: %s: %s%s%s%s\n", file, skip_reason_name[why], *detail ? " (" : "",
 			detail, *detail ? ")" : "");
+		walk_free(&w);
 		return 2;
 	}
 	char *masked = xmalloc(n + 1);
