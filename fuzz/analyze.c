@@ -1,0 +1,67 @@
+/*
+ * analyze.c — libFuzzer target: one arbitrary file analysed as a driver.
+ *
+ * The bytes go through the front end (front.h), the file's drivers are
+ * joined, and every driver is replayed through the model under every
+ * semantics profile, with the budgets a scan uses; the findings are then
+ * printed both ways, as a scan prints them.  Most random inputs hold no
+ * driver, so the seed corpus (the fixtures: real drivers) and the
+ * dictionary matter here: mutations of a driver keep being one.
+ *
+ * A budget that runs out is specified behaviour (the driver is reported
+ * as partially analysed); a crash, a sanitizer report or a hang past
+ * libFuzzer's -timeout is a finding.
+ */
+#include <stdio.h>
+
+#include "analyze/analyze.h"
+#include "front.h"
+#include "report/report.h"
+
+static const char *const profiles[] = { "6.1", "6.11", "6.12", "proposed" };
+static FILE *sink;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	fuzz_front_init();
+	for (size_t p = 0; p < sizeof profiles / sizeof *profiles; p++)
+		if (!profile_by_name(profiles[p]))
+			fatal("no semantics profile %s", profiles[p]);
+	sink = fopen("/dev/null", "w");
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	FileFacts ff;
+	char *src;
+	if (fuzz_facts(data, size, &ff, &src)) {
+		DriverVec drivers = { 0 };
+		join_drivers(&ff, 1, &drivers);
+		for (size_t p = 0; p < sizeof profiles / sizeof *profiles; p++) {
+			AnalyzeConfig cfg = {
+				.spec = fuzz_tables.spec,
+				.profile = profile_by_name(profiles[p]),
+				.rules = &fuzz_tables.rules,
+				.inline_depth = 4,
+				.visit_budget = 200000,
+			};
+			Arena arena = { 0 };
+			FindingVec found = { 0 };
+			for (size_t i = 0; i < drivers.n; i++) {
+				DriverReport rep;
+				analyze_driver(&cfg, &drivers.v[i], &ff, 1, &arena, &found, &rep);
+			}
+			for (size_t i = 0; i < found.n; i++) {
+				diag_print(sink, &found.v[i]);
+				json_decref(diag_json(&found.v[i]));
+			}
+			VEC_FREE(&found);
+			arena_free(&arena);
+		}
+		drivers_free(&drivers);
+		arena_free(&ff.arena);
+	}
+	free(src);
+	return 0;
+}
