@@ -3,7 +3,8 @@
  *
  * An IRQ is identified by its number's symbol and its dev_id, as
  * free_irq() matches the action by dev_id.  An IRQ whose number came from
- * pci_irq_vector() (or pci_request_irq's vector index) sits on a vector:
+ * pci_irq_vector() (or pci_request_irq's vector index, or pdev->irq while
+ * MSI is enabled, since MSI replaces dev->irq) sits on a vector:
  * freeing the vectors while it is requested takes its descriptor away
  * (irq-vectors-live-irq), after which free_irq is silent or, if the number
  * was reused, frees somebody else's action.  devm_request_irq adds a
@@ -34,6 +35,10 @@ static const char *irq_symbol(Model *m, const SpecEntry *e, const char *const *a
 	}
 	const char *irq = intern(m->pool, arg(e, ARG_IRQ, args, nargs));
 	*vector = irq ? link_vector(m, irq) : -1;
+	/* MSI (not MSI-X) replaces dev->irq with its first vector (kernel-semantics.md 4.1). */
+	size_t len = irq ? strlen(irq) : 0;
+	if (*vector < 0 && len > 5 && !strcmp(irq + len - 5, "->irq") && m->pci.vectors == VEC_MSI)
+		*vector = 0;
 	return irq ? irq : intern(m->pool, "?");
 }
 
