@@ -231,12 +231,14 @@ static void consume_scan(void *ctx, const Tables *t, FileFacts *files, size_t nf
 		.rules = &t->rules,
 		.inline_depth = 4,
 		.visit_budget = 200000,
+		.states_per_node = 16,
 	};
 	Arena arena = { 0 };
 	FindingVec found = { 0 };
+	DirAnalysis *da = dir_analysis_new(&cfg, files, nfiles, &arena);
 	for (size_t i = 0; i < drivers->n; i++) {
 		DriverReport rep;
-		analyze_driver(&cfg, &drivers->v[i], files, nfiles, &arena, &found, &rep);
+		analyze_driver(da, &drivers->v[i], &found, &rep);
 		if (rep.partial) {
 			res->drivers_partial++;
 			fputs("teardown: partially analysed ", msg);
@@ -254,6 +256,7 @@ static void consume_scan(void *ctx, const Tables *t, FileFacts *files, size_t nf
 	}
 	res->findings += found.n;
 	VEC_FREE(&found);
+	dir_analysis_free(da);
 	arena_free(&arena);
 }
 

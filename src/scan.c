@@ -42,8 +42,10 @@ int tables_load(Tables *t)
 	}
 	/* A file is worth parsing if it mentions a driver struct, or an API
 	 * the spec knows.  All three lists are data. */
-	for (int i = 0; i < t->buses.nbuses; i++)
+	for (int i = 0; i < t->buses.nbuses; i++) {
 		strset_add(&t->prefilter, t->buses.buses[i].struct_name, NULL);
+		strset_add(&t->driver_structs, t->buses.buses[i].struct_name, NULL);
+	}
 	int n;
 	const char *const *names = spec_names(t->spec, &n);
 	for (int i = 0; i < n; i++)
@@ -80,6 +82,20 @@ static void note(FILE *msg, const WalkFile *f, SkipReason r, const char *detail)
 	if (detail && *detail)
 		fprintf(msg, " (%s)", detail);
 	fputc('\n', msg);
+}
+
+/* Is I among the sorted indices V[0..N)? */
+static bool bsearch_index(const size_t *v, size_t n, size_t i)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == i;
 }
 
 /* Parse SRC and extract its facts into FF; false on a parse timeout. */
@@ -143,7 +159,12 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 	size_t nfacts = 0, npassed = 0;
 	char detail[256];
 
-	for (size_t i = 0; i < d->nfiles; i++, atomic_fetch_add(&s->files_done, 1)) {
+	/* Read the directory first: if no file names a driver struct, nothing
+	 * here can be reported, and none of it is worth a parse. */
+	char **srcs = xcalloc(d->nfiles, sizeof *srcs);
+	size_t *lens = xcalloc(d->nfiles, sizeof *lens);
+	bool has_driver = false;
+	for (size_t i = 0; i < d->nfiles; i++) {
 		const WalkFile *f = &d->files[i];
 		res->files_seen++;
 		if (f->skip != SKIP_NONE) {
@@ -151,23 +172,33 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 			note(msg, f, f->skip, f->detail);
 			continue;
 		}
-		size_t n;
 		SkipReason why;
-		char *src = read_source(f, READ_LIMIT, &n, &why, detail, sizeof detail);
-		if (!src) {
+		srcs[i] = read_source(f, READ_LIMIT, &lens[i], &why, detail, sizeof detail);
+		if (!srcs[i]) {
 			res->skipped[why]++;
 			note(msg, f, why, detail);
 			continue;
 		}
-		/* Prefilter first: a huge generated header that names no API is
-		 * not worth a notice, only a count. */
-		if (!mentions_any(&s->t->prefilter, src, n)) {
-			res->skipped[SKIP_NO_API]++;
+		has_driver = has_driver || mentions_any(&s->t->driver_structs, srcs[i], lens[i]);
+		if (!mentions_any(&s->t->prefilter, srcs[i], lens[i])) {
+			/* Not kept: a huge generated header that names no API is
+			 * not worth its memory, nor a notice, only a count. */
+			free(srcs[i]);
+			srcs[i] = NULL;
 			passed_over[npassed++] = i;
-			free(src);
-			continue;
 		}
-		if (n > s->o->max_size) {
+	}
+	for (size_t i = 0; i < d->nfiles; i++, atomic_fetch_add(&s->files_done, 1)) {
+		const WalkFile *f = &d->files[i];
+		char *src = srcs[i];
+		size_t n = lens[i];
+		if (f->skip != SKIP_NONE || (!src && !bsearch_index(passed_over, npassed, i)))
+			continue; /* counted and noted in the first pass */
+		if (!has_driver) {
+			res->skipped[SKIP_NO_DRIVER]++;
+		} else if (!src) {
+			res->skipped[SKIP_NO_API]++;
+		} else if (n > s->o->max_size) {
 			res->skipped[SKIP_TOO_LARGE]++;
 			snprintf(detail, sizeof detail, "%zu bytes, parse limit %zu (--max-size)", n,
 				 s->o->max_size);
@@ -184,6 +215,10 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 		}
 		free(src);
 	}
+	free(srcs);
+	free(lens);
+	if (!has_driver)
+		npassed = 0;
 
 	DriverVec drivers = { 0 };
 	join_drivers(facts, nfacts, &drivers);

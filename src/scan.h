@@ -29,6 +29,7 @@ typedef struct {
 	Spec *spec;
 	RuleTable rules;
 	StrSet prefilter; /* identifiers that make a file worth parsing */
+	StrSet driver_structs; /* a directory with none of these has no driver */
 } Tables;
 
 int tables_load(Tables *t);

@@ -7,13 +7,21 @@
 #include "spec/spec.h"
 #include "teardown.h"
 
-/* The rules of data/rules: which model findings a scan reports. */
+/* A rule of data/rules: which model findings a scan reports, and how. */
 typedef struct {
-	StrSet ids; /* id -> description */
+	const char *id;
+	Severity max;        /* the most severe a finding of it is reported */
+	bool per_driver;     /* only the first finding per driver */
+	const char *unless;  /* a driver with a finding of this rule gets none */
+	const char *description;
+} Rule;
+
+typedef struct {
+	StrSet ids; /* id -> Rule */
 } RuleTable;
 
 int rule_table_load(RuleTable *t);
-const char *rule_description(const RuleTable *t, const char *id);
+const Rule *rule_by_id(const RuleTable *t, const char *id);
 
 typedef struct {
 	const Spec *spec;
@@ -21,6 +29,7 @@ typedef struct {
 	const RuleTable *rules;
 	int inline_depth;    /* driver functions followed this deep */
 	size_t visit_budget; /* graph nodes visited per driver */
+	int states_per_node; /* a replay of a function visits at most this times its nodes */
 } AnalyzeConfig;
 
 typedef VEC(Finding) FindingVec;
@@ -31,9 +40,13 @@ typedef struct {
 	size_t visits;
 } DriverReport;
 
-/* Replay DRIVER (whose files are FILES) and append what the model rejects
- * to OUT; strings of the findings live in ARENA. */
-void analyze_driver(const AnalyzeConfig *cfg, const Driver *driver, FileFacts *files, size_t nfiles,
-		    Arena *arena, FindingVec *out, DriverReport *report);
+/* The analysis of one directory's drivers (FILES), which share replayed
+ * summaries; strings of the findings live in ARENA. */
+typedef struct DirAnalysis DirAnalysis;
+DirAnalysis *dir_analysis_new(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, Arena *arena);
+void dir_analysis_free(DirAnalysis *da);
+
+/* Replay DRIVER and append what the model rejects to OUT. */
+void analyze_driver(DirAnalysis *da, const Driver *driver, FindingVec *out, DriverReport *report);
 
 #endif

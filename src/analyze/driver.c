@@ -26,6 +26,8 @@
 
 #include "analyze/internal.h"
 
+enum { MAX_TRAIL = 8 };
+
 static const Callback *callback(const Driver *d, const char *const *fields)
 {
 	for (const char *const *f = fields; *f; f++)
@@ -49,22 +51,14 @@ static uint32_t column_at(const Walk *w, const char *file, int line)
 static void on_finding(void *ctx, const ModelFinding *mf)
 {
 	Walk *w = ctx;
-	if (!rule_description(w->cfg->rules, mf->rule))
+	const Rule *rule = rule_by_id(w->cfg->rules, mf->rule);
+	if (!rule)
 		return;
-	char key[512];
-	snprintf(key, sizeof key, "%s|%s|%d|%s", mf->rule, mf->origin.file ? mf->origin.file : "",
-		 mf->origin.line, mf->message);
-	int dup;
-	strset_get(&w->reported, key, strlen(key), &dup);
-	if (dup)
-		return;
-	strset_add(&w->reported, key, NULL);
-
 	Arena *a = w->arena;
 	Finding f = {
 		.rule = arena_strndup(a, mf->rule, strlen(mf->rule)),
-		.severity = mf->severity == SEVERITY_NOTE ? SEV_NOTE : SEV_WARNING,
-		.driver = w->drv->name,
+		.severity = mf->severity == SEVERITY_NOTE || rule->max == SEV_NOTE ? SEV_NOTE : SEV_WARNING,
+		.driver = NULL, /* set by raise_finding */
 		.file = mf->origin.file ? mf->origin.file : w->drv->file->rel,
 		.pos = { mf->origin.line > 0 ? (uint32_t)mf->origin.line : w->drv->def->pos.line, 1 },
 		.message = arena_strndup(a, mf->message, strlen(mf->message)),
@@ -72,7 +66,21 @@ static void on_finding(void *ctx, const ModelFinding *mf)
 	};
 	if (mf->origin.file && mf->origin.line > 0)
 		f.pos.col = column_at(w, mf->origin.file, mf->origin.line);
+	/* The path: the error branches this path took because a call failed,
+	 * oldest first, after the model's evidence. */
+	const Trail *path[MAX_TRAIL];
+	uint32_t npath = 0;
+	for (const Trail *t = w->trail; t && npath < MAX_TRAIL; t = t->prev)
+		path[npath++] = t;
+	f.nsteps += npath;
 	f.steps = arena_alloc(a, (f.nsteps ? f.nsteps : 1) * sizeof *f.steps);
+	for (uint32_t i = 0; i < npath; i++) {
+		const Trail *t = path[npath - 1 - i];
+		const CfgNode *n = &t->ff->cfg[t->node];
+		char what[300];
+		snprintf(what, sizeof what, "path: %s() fails, and the error branch here is taken", t->what);
+		f.steps[mf->nsteps + i] = (Step){ t->ff->rel, n->pos, NULL, arena_strndup(a, what, strlen(what)) };
+	}
 	for (int i = 0; i < mf->nsteps; i++) {
 		const ModelStep *st = mf->steps[i];
 		f.steps[i] = (Step){
@@ -84,12 +92,37 @@ static void on_finding(void *ctx, const ModelFinding *mf)
 		if (st->origin.line <= 0)
 			f.steps[i].file = NULL;
 	}
-	VEC_PUSH(w->out, f);
+	raise_finding(w, &f);
+}
+
+static bool has_rule(const FindingVec *out, size_t from, size_t to, const char *rule)
+{
+	for (size_t i = from; i < to; i++)
+		if (!strcmp(out->v[i].rule, rule))
+			return true;
+	return false;
+}
+
+/* Apply the rules' scope and exclusions to one driver's findings,
+ * OUT->v[FIRST..]: here the driver is judged as a whole. */
+static void classify(const RuleTable *rules, FindingVec *out, size_t first)
+{
+	size_t all = out->n, kept = first;
+	for (size_t i = first; i < all; i++) {
+		const Rule *r = rule_by_id(rules, out->v[i].rule);
+		if (r->unless && has_rule(out, first, all, r->unless))
+			continue;
+		if (r->per_driver && has_rule(out, first, kept, r->id))
+			continue;
+		out->v[kept++] = out->v[i];
+	}
+	out->n = kept;
 }
 
 static void finish(Walk *w, PState st, void (*phase)(Model *, const ModelOrigin *),
 		   const ModelOrigin *origin)
 {
+	w->trail = st.trail;
 	phase(st.m, origin);
 	PStates done = { 0 };
 	drain(w, st, 0, &done);
@@ -98,12 +131,13 @@ static void finish(Walk *w, PState st, void (*phase)(Model *, const ModelOrigin 
 	VEC_FREE(&done);
 }
 
-void analyze_driver(const AnalyzeConfig *cfg, const Driver *d, FileFacts *files, size_t nfiles,
-		    Arena *arena, FindingVec *out, DriverReport *rep)
+void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverReport *rep)
 {
+	const AnalyzeConfig *cfg = da->cfg;
 	static const char *const probe_fields[] = { "probe", "probe_new", NULL };
 	static const char *const remove_fields[] = { "remove", "remove_new", "disconnect", NULL };
 	*rep = (DriverReport){ 0 };
+	size_t first = out->n;
 	const Callback *probe = callback(d, probe_fields);
 	if (!probe)
 		return;
@@ -114,8 +148,8 @@ void analyze_driver(const AnalyzeConfig *cfg, const Driver *d, FileFacts *files,
 			      sizeof err);
 	if (!m0)
 		fatal("%s", err);
-	Walk w = { .cfg = cfg, .drv = d, .files = files, .nfiles = nfiles, .arena = arena, .out = out,
-		   .rep = rep };
+	Walk w = { .da = da, .cfg = cfg, .drv = d, .files = da->files, .nfiles = da->nfiles,
+		   .arena = da->arena, .out = out, .rep = rep };
 	ModelObserver obs = { NULL, on_finding, &w };
 	model_set_observer(m0, &obs);
 
@@ -129,7 +163,7 @@ void analyze_driver(const AnalyzeConfig *cfg, const Driver *d, FileFacts *files,
 	for (size_t i = 0; i < probed.n; i++) {
 		ModelOutcome o = (ModelOutcome)probed.v[i].outcome;
 		if (o != MODEL_SUCCESS) {
-			PState s = { model_clone(probed.v[i].m), NULL, 0 };
+			PState s = { model_clone(probed.v[i].m), NULL, 0, probed.v[i].trail };
 			finish(&w, s, model_probe_fails, &at_driver);
 		}
 		if (o == MODEL_FAILURE)
@@ -137,21 +171,23 @@ void analyze_driver(const AnalyzeConfig *cfg, const Driver *d, FileFacts *files,
 		Model *m = model_clone(probed.v[i].m);
 		model_remove(m, &at_driver);
 		if (!remove) {
-			finish(&w, (PState){ m, NULL, 0 }, model_unbind, &at_driver);
+			finish(&w, (PState){ m, NULL, 0, probed.v[i].trail }, model_unbind, &at_driver);
 			continue;
 		}
 		Frame rf = { remove->file, remove->func, NULL, 0, 0 };
 		Outs removed = { 0 };
+		w.trail = probed.v[i].trail;
 		explore(&w, &rf, m, &removed);
 		model_free(m);
 		for (size_t k = 0; k < removed.n; k++) {
-			PState s = { removed.v[k].m, NULL, 0 };
+			PState s = { removed.v[k].m, NULL, 0, removed.v[k].trail };
 			removed.v[k].m = NULL;
 			finish(&w, s, model_unbind, &at_driver);
 		}
 		VEC_FREE(&removed);
 	}
 	outs_free(&probed);
-	walk_cache_free(&w);
+	classify(cfg->rules, out, first);
 	strset_free(&w.reported);
+	VEC_FREE(&w.computing);
 }

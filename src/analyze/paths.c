@@ -20,11 +20,15 @@
  * unbind), the model hands the callback out and it is replayed the same way.
  *
  * Paths are merged where they meet in an equal state: a node is not
- * replayed twice from the same (model, bindings) state.  Findings are
+ * replayed twice from the same (model, bindings) state, and one replay of a
+ * function visits at most states_per_node times its node count (on
+ * average that many distinct states per node: states that differ in what
+ * they hold can otherwise double at every acquisition).  Findings are
  * collected by the model's observer the moment they are raised, so merging
  * and caching lose none.  Every node visit counts against the driver's
  * budget; when it runs out the driver is reported as partially analysed.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +38,11 @@
 struct CacheEntry {
 	const Func *fn;
 	unsigned long hash;
+	const char *const *args; /* interned */
+	uint32_t nargs;
 	Model *in;
 	Outs outs;
+	FindingVec findings; /* raised while computing it, for later hits */
 };
 
 void pstate_free(PState *s)
@@ -47,7 +54,7 @@ void pstate_free(PState *s)
 
 static PState pstate_clone(const PState *s)
 {
-	PState c = { model_clone(s->m), NULL, s->nb };
+	PState c = { model_clone(s->m), NULL, s->nb, s->trail };
 	if (s->nb) {
 		c.b = xmalloc(s->nb * sizeof *c.b);
 		memcpy(c.b, s->b, s->nb * sizeof *c.b);
@@ -62,31 +69,110 @@ void outs_free(Outs *o)
 	VEC_FREE(o);
 }
 
-void walk_cache_free(Walk *w)
+DirAnalysis *dir_analysis_new(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, Arena *arena)
 {
-	for (size_t i = 0; i < w->cache.n; i++) {
-		model_free(w->cache.v[i]->in);
-		outs_free(&w->cache.v[i]->outs);
-		free(w->cache.v[i]);
-	}
-	VEC_FREE(&w->cache);
+	DirAnalysis *da = xcalloc(1, sizeof *da);
+	*da = (DirAnalysis){ .cfg = cfg, .files = files, .nfiles = nfiles, .arena = arena };
+	return da;
 }
 
-const Func *resolve_function(const Walk *w, const FileFacts *from, const char *name,
+void dir_analysis_free(DirAnalysis *da)
+{
+	for (size_t b = 0; da->cache && b < CACHE_BUCKETS; b++) {
+		for (size_t i = 0; i < da->cache[b].n; i++) {
+			CacheEntry *e = da->cache[b].v[i];
+			model_free(e->in);
+			outs_free(&e->outs);
+			VEC_FREE(&e->findings);
+			free((void *)e->args);
+			free(e);
+		}
+		VEC_FREE(&da->cache[b]);
+	}
+	free(da->cache);
+	strset_free(&da->strings);
+	strset_free(&da->reach);
+	strset_free(&da->tested);
+	strset_free(&da->externs);
+	for (size_t k = 0; da->statics && k < da->nfiles; k++)
+		strset_free(&da->statics[k]);
+	free(da->statics);
+	free(da);
+}
+
+void raise_finding(Walk *w, const Finding *f)
+{
+	for (size_t i = 0; i < w->computing.n; i++)
+		VEC_PUSH(&w->computing.v[i]->findings, *f);
+	char key[512];
+	snprintf(key, sizeof key, "%s|%s|%u|%s", f->rule, f->file, f->pos.line, f->message);
+	int dup;
+	strset_get(&w->reported, key, strlen(key), &dup);
+	if (dup)
+		return;
+	strset_add(&w->reported, key, NULL);
+	Finding mine = *f;
+	mine.driver = w->drv->name;
+	VEC_PUSH(w->out, mine);
+}
+
+/* C linkage: a name resolves to the calling file's own function first,
+ * then to an external definition elsewhere in the directory.  The index is
+ * built on first use: every executed call asks. */
+static void index_functions(Walk *w)
+{
+	w->da->statics = xcalloc(w->nfiles ? w->nfiles : 1, sizeof *w->da->statics);
+	for (size_t k = 0; k < w->nfiles; k++)
+		for (uint32_t i = 0; i < w->files[k].nfuncs; i++) {
+			const Func *fn = &w->files[k].funcs[i];
+			FuncRef *r = arena_alloc(w->arena, sizeof *r);
+			*r = (FuncRef){ &w->files[k], fn };
+			strset_add(&w->da->statics[k], fn->name, r);
+			if (!fn->is_static)
+				strset_add(&w->da->externs, fn->name, r);
+		}
+}
+
+const Func *resolve_function(Walk *w, const FileFacts *from, const char *name,
 			     const FileFacts **where)
 {
-	for (uint32_t i = 0; i < from->nfuncs; i++)
-		if (!strcmp(from->funcs[i].name, name)) {
-			*where = from;
-			return &from->funcs[i];
+	if (!w->da->statics)
+		index_functions(w);
+	size_t len = strlen(name);
+	const FuncRef *r = strset_get(&w->da->statics[from - w->files], name, len, NULL);
+	if (!r)
+		r = strset_get(&w->da->externs, name, len, NULL);
+	if (!r)
+		return NULL;
+	*where = r->ff;
+	return r->fn;
+}
+
+/* Does FN (in FF) call, within DEPTH levels of driver functions, an API the
+ * spec knows?  A function that does not cannot change the model: replaying
+ * it would only multiply paths, so it is treated like an unknown call. */
+static bool reaches_model(Walk *w, const FileFacts *ff, const Func *fn, int depth)
+{
+	char key[600];
+	snprintf(key, sizeof key, "%p:%s", (const void *)ff, fn->name);
+	int known = (int)(intptr_t)strset_get(&w->da->reach, key, strlen(key), NULL);
+	if (known)
+		return known == 1;
+	strset_add(&w->da->reach, key, (void *)(intptr_t)2); /* assume not, against cycles */
+	bool reach = false;
+	for (uint32_t i = fn->first_call; !reach && i < fn->first_call + fn->ncalls; i++) {
+		const char *callee = ff->calls[i].callee;
+		if (spec_lookup(w->cfg->spec, callee)) {
+			reach = true;
+			break;
 		}
-	for (size_t k = 0; k < w->nfiles; k++)
-		for (uint32_t i = 0; &w->files[k] != from && i < w->files[k].nfuncs; i++)
-			if (!w->files[k].funcs[i].is_static && !strcmp(w->files[k].funcs[i].name, name)) {
-				*where = &w->files[k];
-				return &w->files[k].funcs[i];
-			}
-	return NULL;
+		const FileFacts *where;
+		const Func *g = depth > 0 ? resolve_function(w, ff, callee, &where) : NULL;
+		if (g && g != fn && reaches_model(w, where, g, depth - 1))
+			reach = true;
+	}
+	strset_set(&w->da->reach, key, (void *)(intptr_t)(reach ? 1 : 2));
+	return reach;
 }
 
 static bool over_budget(Walk *w)
@@ -101,25 +187,51 @@ static bool over_budget(Walk *w)
 static const char *call_key(Walk *w, uint32_t call)
 {
 	char buf[16];
-	int n = snprintf(buf, sizeof buf, "#%u", call);
-	return arena_strndup(w->arena, buf, (size_t)n);
+	snprintf(buf, sizeof buf, "#%u", call);
+	return strset_intern(&w->da->strings, buf);
 }
 
-/* The outcomes of FN from state IN: cached per (function, equal state). */
+static const char *norm_intern(Walk *w, const Frame *fr, const char *text)
+{
+	char buf[NORM_MAX];
+	normalise(fr, text, buf, sizeof buf);
+	return strset_intern(&w->da->strings, buf);
+}
+
+/* The outcomes of FN called with ARGS from state IN, cached per (function,
+ * arguments, equal state) for the whole directory.  Arguments are interned,
+ * so they compare by pointer.  The findings raised while computing a summary
+ * are kept with it and raised again on every hit: the same code from the
+ * same state fails the same way, whichever driver calls it. */
 static const Outs *summary(Walk *w, const Frame *fr, const Model *in)
 {
-	unsigned long h = model_hash(in);
-	for (size_t i = 0; i < w->cache.n; i++) {
-		CacheEntry *e = w->cache.v[i];
-		if (e->fn == fr->fn && e->hash == h && model_equal(e->in, in))
+	unsigned long h = model_hash(in) ^ (unsigned long)(uintptr_t)fr->fn * 0x9e3779b97f4a7c15ul;
+	for (uint32_t i = 0; i < fr->nargs; i++)
+		h = h * 31 + (unsigned long)(uintptr_t)fr->args[i];
+	if (!w->da->cache)
+		w->da->cache = xcalloc(CACHE_BUCKETS, sizeof *w->da->cache);
+	typeof(w->da->cache) bucket = &w->da->cache[h % CACHE_BUCKETS];
+	for (size_t i = 0; i < bucket->n; i++) {
+		CacheEntry *e = bucket->v[i];
+		if (e->fn == fr->fn && e->hash == h && e->nargs == fr->nargs &&
+		    !memcmp(e->args, fr->args, fr->nargs * sizeof *fr->args) && model_equal(e->in, in)) {
+			for (size_t k = 0; k < e->findings.n; k++)
+				raise_finding(w, &e->findings.v[k]);
 			return &e->outs;
+		}
 	}
 	CacheEntry *e = xcalloc(1, sizeof *e);
 	e->fn = fr->fn;
 	e->hash = h;
+	e->nargs = fr->nargs;
+	const char **args = xmalloc((fr->nargs ? fr->nargs : 1) * sizeof *args);
+	memcpy(args, fr->args, fr->nargs * sizeof *args);
+	e->args = args;
 	e->in = model_clone(in);
+	VEC_PUSH(&w->computing, e);
 	explore(w, fr, in, &e->outs);
-	VEC_PUSH(&w->cache, e);
+	w->computing.n--;
+	VEC_PUSH(bucket, e);
 	return &e->outs;
 }
 
@@ -132,11 +244,11 @@ void drain(Walk *w, PState st, int depth, PStates *out)
 		const Func *fn = resolve_function(w, w->drv->file, cb.function, &ff);
 		if (!fn || depth >= w->cfg->inline_depth)
 			continue;
-		const char *data = cb.data;
+		const char *data = strset_intern(&w->da->strings, cb.data);
 		Frame sub = { ff, fn, &data, 1, depth + 1 };
 		const Outs *outs = summary(w, &sub, st.m);
 		for (size_t i = 0; i < outs->n; i++) {
-			PState s = { model_clone(outs->v[i].m), NULL, st.nb };
+			PState s = { model_clone(outs->v[i].m), NULL, st.nb, st.trail };
 			if (st.nb) {
 				s.b = xmalloc(st.nb * sizeof *s.b);
 				memcpy(s.b, st.b, st.nb * sizeof *s.b);
@@ -147,6 +259,25 @@ void drain(Walk *w, PState st, int depth, PStates *out)
 		return;
 	}
 	VEC_PUSH(out, st);
+}
+
+/* Does FN test or return VAR anywhere?  If not, a failure of the call that
+ * set VAR changes nothing the code looks at: that world is not forked. */
+static bool tests_var(Walk *w, const FileFacts *ff, const Func *fn, const char *var)
+{
+	char key[400];
+	snprintf(key, sizeof key, "%p|%s", (const void *)fn, var);
+	int known = (int)(intptr_t)strset_get(&w->da->tested, key, strlen(key), NULL);
+	if (known)
+		return known == 1;
+	bool tested = false;
+	for (uint32_t i = 0; i < fn->cfg_count && !tested; i++) {
+		const CfgNode *n = &ff->cfg[fn->cfg_first + i];
+		tested = (n->kind == CFG_BRANCH || n->kind == CFG_RETURN || n->assign_var) &&
+			 n->subject.kind == VAL_VAR && !strcmp(n->subject.var, var);
+	}
+	strset_add(&w->da->tested, key, (void *)(intptr_t)(tested ? 1 : 2));
+	return tested;
 }
 
 static bool returns_value(SpecReturn r)
@@ -160,47 +291,51 @@ static void exec_call(Walk *w, const Frame *fr, PState st, uint32_t ci, bool use
 	const FileFacts *ff = fr->ff;
 	const Call *c = &ff->calls[ci];
 	const SpecEntry *e = spec_lookup(w->cfg->spec, c->callee);
-	const char *lhs = c->lhs ? normalise(w->arena, NULL, c->lhs) : NULL;
+	const char *lhs = c->lhs ? norm_intern(w, NULL, c->lhs) : NULL;
 	const char *args[32];
 	uint32_t nargs = c->nargs < 32 ? c->nargs : 32;
 	for (uint32_t i = 0; i < nargs; i++)
-		args[i] = normalise(w->arena, fr, c->args[i]);
+		args[i] = norm_intern(w, fr, c->args[i]);
 
 	if (e) {
 		ModelOrigin origin = { ff->rel, (int)c->pos.line, fr->fn->name };
-		bool fork = (used || lhs) && returns_value(e->ret);
-		const char *result = lhs ? normalise(w->arena, fr, c->lhs) : NULL;
+		bool fork = (used || (lhs && tests_var(w, ff, fr->fn, lhs))) && returns_value(e->ret);
+		const char *result = lhs ? norm_intern(w, fr, c->lhs) : NULL;
 		for (int k = 0; k < (fork ? 2 : 1); k++) {
 			PState s = k + 1 < (fork ? 2 : 1) ? pstate_clone(&st) : st;
 			ModelOutcome o = k ? MODEL_FAILURE : MODEL_SUCCESS;
+			w->trail = s.trail;
 			model_call(s.m, c->callee, args, (int)nargs, result, o, &origin);
 			if (lhs)
-				bind(&s, lhs, o, (uint8_t)e->ret);
-			bind(&s, call_key(w, ci), o, (uint8_t)e->ret);
+				bind(&s, lhs, o, (uint8_t)e->ret, c->callee);
+			bind(&s, call_key(w, ci), o, (uint8_t)e->ret, c->callee);
 			drain(w, s, fr->depth, out);
 		}
 		return;
 	}
 	const FileFacts *where;
 	const Func *fn = fr->depth < w->cfg->inline_depth ? resolve_function(w, ff, c->callee, &where) : NULL;
+	if (fn && !reaches_model(w, where, fn, w->cfg->inline_depth - fr->depth - 1))
+		fn = NULL;
 	if (!fn || fn == fr->fn) { /* unknown, or direct recursion: no effect */
 		if (lhs)
-			bind(&st, lhs, MODEL_UNKNOWN, RET_STATUS);
+			bind(&st, lhs, MODEL_UNKNOWN, RET_STATUS, NULL);
 		VEC_PUSH(out, st);
 		return;
 	}
 	Frame sub = { where, fn, args, nargs, fr->depth + 1 };
+	w->trail = st.trail;
 	const Outs *outs = summary(w, &sub, st.m);
 	for (size_t i = 0; i < outs->n; i++) {
-		PState s = { model_clone(outs->v[i].m), NULL, st.nb };
+		PState s = { model_clone(outs->v[i].m), NULL, st.nb, st.trail };
 		if (st.nb) {
 			s.b = xmalloc(st.nb * sizeof *s.b);
 			memcpy(s.b, st.b, st.nb * sizeof *s.b);
 		}
 		ModelOutcome o = (ModelOutcome)outs->v[i].outcome;
 		if (lhs)
-			bind(&s, lhs, o, RET_STATUS);
-		bind(&s, call_key(w, ci), o, RET_STATUS);
+			bind(&s, lhs, o, RET_STATUS, c->callee);
+		bind(&s, call_key(w, ci), o, RET_STATUS, c->callee);
 		VEC_PUSH(out, s);
 	}
 	pstate_free(&st);
@@ -252,7 +387,7 @@ static void add_out(Outs *outs, PState *s, ModelOutcome o)
 			pstate_free(s);
 			return;
 		}
-	Out out = { s->m, (uint8_t)o };
+	Out out = { s->m, (uint8_t)o, s->trail };
 	VEC_PUSH(outs, out);
 	free(s->b);
 	*s = (PState){ 0 };
@@ -268,7 +403,8 @@ void explore(Walk *w, const Frame *fr, const Model *in, Outs *outs)
 	}
 	VEC(Work) stack = { 0 };
 	Seen seen = { 0 };
-	Work start = { (int32_t)fn->cfg_first, { model_clone(in), NULL, 0 } };
+	size_t budget = (size_t)w->cfg->states_per_node * fn->cfg_count, visited = 0;
+	Work start = { (int32_t)fn->cfg_first, { model_clone(in), NULL, 0, w->trail } };
 	VEC_PUSH(&stack, start);
 	PStates states = { 0 }, next = { 0 };
 	while (stack.n) {
@@ -281,6 +417,12 @@ void explore(Walk *w, const Frame *fr, const Model *in, Outs *outs)
 		unsigned long key = (unsigned long)wk.node * 0x9e3779b97f4a7c15ul ^ model_hash(wk.st.m) ^
 				    bindings_hash(&wk.st) * 31;
 		if (!seen_add(&seen, key)) {
+			pstate_free(&wk.st);
+			continue;
+		}
+		if (visited++ >= budget) {
+			w->rep->partial = true;
+			w->rep->why = "states per function";
 			pstate_free(&wk.st);
 			continue;
 		}
@@ -301,14 +443,24 @@ void explore(Walk *w, const Frame *fr, const Model *in, Outs *outs)
 			PState s = states.v[i];
 			uint8_t ret;
 			if (n->kind == CFG_RETURN) {
-				add_out(outs, &s, value_outcome(ff, n->subject, &s, &ret));
+				ModelOutcome o = value_outcome(ff, n->subject, &s, &ret);
+				add_out(outs, &s, o);
 				continue;
 			}
 			if (n->assign_var) {
 				ModelOutcome o = value_outcome(ff, n->subject, &s, &ret);
-				bind(&s, normalise(w->arena, NULL, n->assign_var), o, ret);
+				const Binding *src = n->subject.kind == VAL_VAR ? binding_of(&s, n->subject.var) : NULL;
+				bind(&s, norm_intern(w, NULL, n->assign_var), o, ret, src ? src->from : NULL);
 			}
 			int edges = n->kind == CFG_BRANCH ? branch_edges(ff, n, &s) : 1;
+			const Binding *b = n->kind == CFG_BRANCH && edges != 3 ? branch_binding(n, &s) : NULL;
+			if (b && b->outcome == MODEL_FAILURE) {
+				Trail *t = arena_alloc(w->arena, sizeof *t);
+				*t = (Trail){ s.trail, ff, wk.node, (uint8_t)(edges == 2), b->outcome,
+					      b->from ? b->from : n->subject.var };
+				s.trail = t;
+			}
+			unbind_calls(&s);
 			int32_t to[2] = { n->next, n->other };
 			int taken = 0;
 			for (int e = 0; e < 2; e++)

@@ -12,20 +12,38 @@
 
 static const char *read_line(const DataLine *l, void *ctx)
 {
-	if (l->nfields < 3 || strcmp(l->field[0], "rule"))
-		return "expected: rule ID DESCRIPTION";
+	if (l->nfields < 5 || strcmp(l->field[0], "rule"))
+		return "expected: rule ID SEVERITY SCOPE [unless=RULE] DESCRIPTION";
+	Rule *r = xcalloc(1, sizeof *r);
+	r->id = xstrdup(l->field[1]);
+	if (!strcmp(l->field[2], "warning"))
+		r->max = SEV_WARNING;
+	else if (!strcmp(l->field[2], "note"))
+		r->max = SEV_NOTE;
+	else
+		return "SEVERITY is warning or note";
+	if (strcmp(l->field[3], "place") && strcmp(l->field[3], "driver"))
+		return "SCOPE is place or driver";
+	r->per_driver = !strcmp(l->field[3], "driver");
+	int first = 4;
+	if (!strncmp(l->field[4], "unless=", 7)) {
+		r->unless = xstrdup(l->field[4] + 7);
+		first = 5;
+	}
+	if (first >= l->nfields)
+		return "missing DESCRIPTION";
 	/* Re-join the description the splitter cut into fields. */
 	size_t n = 0;
-	for (int i = 2; i < l->nfields; i++)
+	for (int i = first; i < l->nfields; i++)
 		n += strlen(l->field[i]) + 1;
-	char *desc = xmalloc(n + 1);
-	desc[0] = '\0';
-	for (int i = 2; i < l->nfields; i++) {
+	char *desc = xcalloc(1, n + 1);
+	for (int i = first; i < l->nfields; i++) {
 		strcat(desc, l->field[i]);
 		if (i + 1 < l->nfields)
 			strcat(desc, " ");
 	}
-	strset_add(&((RuleTable *)ctx)->ids, l->field[1], desc);
+	r->description = desc;
+	strset_add(&((RuleTable *)ctx)->ids, r->id, r);
 	return NULL;
 }
 
@@ -35,7 +53,7 @@ int rule_table_load(RuleTable *t)
 	return datafile_read("rules", read_line, t);
 }
 
-const char *rule_description(const RuleTable *t, const char *id)
+const Rule *rule_by_id(const RuleTable *t, const char *id)
 {
 	return strset_get(&t->ids, id, strlen(id), NULL);
 }

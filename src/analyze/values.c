@@ -9,7 +9,8 @@
  * because `if (p)` means success for a pointer and failure for a status.
  *
  * Argument texts are normalised (whitespace removed outside string
- * literals, a callee's parameters replaced by the caller's arguments), so
+ * literals, a callee's parameters replaced by the caller's arguments, cut
+ * at NORM_MAX bytes), so
  * `priv -> buf` in probe and `priv->buf` in remove name the same thing, and
  * a helper's `kfree(p)` called as foo_free(priv) frees `priv`.
  */
@@ -24,20 +25,17 @@ static bool ident_char(char c)
 	return isalnum((unsigned char)c) || c == '_';
 }
 
-const char *normalise(Arena *a, const Frame *fr, const char *text)
+void normalise(const Frame *fr, const char *text, char *out, size_t cap)
 {
-	size_t n = strlen(text), cap = n + 1;
-	for (uint32_t i = 0; fr && i < fr->nargs; i++)
-		if (fr->args[i])
-			cap += strlen(fr->args[i]) * 4; /* a parameter may appear a few times */
-	char *out = arena_alloc(a, cap), *o = out;
+	size_t n = strlen(text), k = 0;
 	char quote = 0;
+#define PUT(c) do { if (k + 1 < cap) out[k++] = (c); } while (0)
 	for (size_t i = 0; i < n;) {
 		char c = text[i];
 		if (quote) {
-			*o++ = c;
+			PUT(c);
 			if (c == '\\' && i + 1 < n)
-				*o++ = text[++i];
+				PUT(text[++i]);
 			else if (c == quote)
 				quote = 0;
 			i++;
@@ -45,7 +43,7 @@ const char *normalise(Arena *a, const Frame *fr, const char *text)
 		}
 		if (c == '"' || c == '\'') {
 			quote = c;
-			*o++ = c;
+			PUT(c);
 			i++;
 			continue;
 		}
@@ -54,7 +52,7 @@ const char *normalise(Arena *a, const Frame *fr, const char *text)
 			continue;
 		}
 		if (!ident_char(c) || isdigit((unsigned char)c)) {
-			*o++ = c;
+			PUT(c);
 			i++;
 			continue;
 		}
@@ -65,21 +63,31 @@ const char *normalise(Arena *a, const Frame *fr, const char *text)
 		bool member = start > 0 && (text[start - 1] == '.' ||
 					    (start > 1 && text[start - 1] == '>' && text[start - 2] == '-'));
 		const char *sub = NULL;
-		for (uint32_t k = 0; !member && fr && k < fr->nargs && k < fr->fn->nparams; k++)
-			if (fr->args[k] && strlen(fr->fn->params[k]) == i - start &&
-			    !memcmp(fr->fn->params[k], text + start, i - start))
-				sub = fr->args[k];
-		size_t used = (size_t)(o - out);
-		if (sub && used + strlen(sub) + (n - i) + 1 < cap) {
+		for (uint32_t p = 0; !member && fr && p < fr->nargs && p < fr->fn->nparams; p++)
+			if (fr->args[p] && strlen(fr->fn->params[p]) == i - start &&
+			    !memcmp(fr->fn->params[p], text + start, i - start))
+				sub = fr->args[p];
+		if (sub) {
 			bool wrap = strpbrk(sub, "+-*/ ?:") != NULL; /* keep precedence */
-			o += sprintf(o, wrap ? "(%s)" : "%s", sub);
-		} else {
-			memcpy(o, text + start, i - start);
-			o += i - start;
-		}
+			if (wrap)
+				PUT('(');
+			for (const char *q = sub; *q; q++)
+				PUT(*q);
+			if (wrap)
+				PUT(')');
+		} else
+			for (size_t j = start; j < i; j++)
+				PUT(text[j]);
 	}
-	*o = '\0';
-	return out;
+#undef PUT
+	out[k] = '\0';
+}
+
+void unbind_calls(PState *s)
+{
+	for (uint32_t i = s->nb; i-- > 0;)
+		if (s->b[i].var[0] == '#')
+			s->b[i] = s->b[--s->nb];
 }
 
 const Binding *binding_of(const PState *s, const char *var)
@@ -90,7 +98,7 @@ const Binding *binding_of(const PState *s, const char *var)
 	return NULL;
 }
 
-void bind(PState *s, const char *var, ModelOutcome o, uint8_t ret)
+void bind(PState *s, const char *var, ModelOutcome o, uint8_t ret, const char *from)
 {
 	for (uint32_t i = 0; i < s->nb; i++)
 		if (!strcmp(s->b[i].var, var)) {
@@ -100,12 +108,13 @@ void bind(PState *s, const char *var, ModelOutcome o, uint8_t ret)
 			}
 			s->b[i].outcome = (uint8_t)o;
 			s->b[i].ret = ret;
+			s->b[i].from = from;
 			return;
 		}
 	if (o == MODEL_UNKNOWN)
 		return;
 	s->b = xrealloc(s->b, (s->nb + 1) * sizeof *s->b);
-	s->b[s->nb++] = (Binding){ var, (uint8_t)o, ret };
+	s->b[s->nb++] = (Binding){ var, (uint8_t)o, ret, from };
 }
 
 unsigned long bindings_hash(const PState *s)
@@ -183,11 +192,14 @@ static int truth(TestKind t, VClass c)
 	return table[t][c];
 }
 
+const Binding *branch_binding(const CfgNode *n, const PState *s)
+{
+	return n->test == TEST_NONE ? NULL : subject_binding(n->subject, s);
+}
+
 int branch_edges(const FileFacts *ff, const CfgNode *n, const PState *s)
 {
-	if (n->test == TEST_NONE)
-		return 3;
-	const Binding *b = subject_binding(n->subject, s);
+	const Binding *b = branch_binding(n, s);
 	if (!b)
 		return 3;
 	int t = truth((TestKind)n->test, value_class((ModelOutcome)b->outcome, b->ret));

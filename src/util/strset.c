@@ -6,6 +6,7 @@
  * copies a token out of the source to ask about it.  Tables are built once at
  * start-up and read concurrently by the workers afterwards, never written.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,19 +58,32 @@ static struct StrSetSlot *find(const StrSet *s, const char *key, size_t len, uin
 	}
 }
 
-void strset_add(StrSet *s, const char *key, void *value)
+static void put(StrSet *s, const char *key, void *value, bool replace)
 {
 	size_t len = strlen(key);
 	uint64_t h = hash_bytes(key, len);
 	struct StrSetSlot *e = find(s, key, len, h);
-	if (e && e->key)
+	if (e && e->key) {
+		if (replace)
+			e->value = value;
 		return;
+	}
 	if (2 * (s->n + 1) > s->cap) {
 		grow(s);
 		e = find(s, key, len, h);
 	}
 	*e = (struct StrSetSlot){ xstrndup(key, len), len, h, value };
 	s->n++;
+}
+
+void strset_add(StrSet *s, const char *key, void *value)
+{
+	put(s, key, value, false);
+}
+
+void strset_set(StrSet *s, const char *key, void *value)
+{
+	put(s, key, value, true);
 }
 
 void *strset_get(const StrSet *s, const char *key, size_t len, int *found)
@@ -79,6 +93,17 @@ void *strset_get(const StrSet *s, const char *key, size_t len, int *found)
 	if (found)
 		*found = hit;
 	return hit ? e->value : NULL;
+}
+
+const char *strset_intern(StrSet *s, const char *key)
+{
+	size_t len = strlen(key);
+	uint64_t h = hash_bytes(key, len);
+	struct StrSetSlot *e = find(s, key, len, h);
+	if (e && e->key)
+		return e->key;
+	strset_add(s, key, NULL);
+	return find(s, key, len, h)->key;
 }
 
 void strset_free(StrSet *s)

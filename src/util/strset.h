@@ -11,8 +11,12 @@ typedef struct {
 
 /* Add KEY (copied) with VALUE; an existing key keeps its first value. */
 void strset_add(StrSet *s, const char *key, void *value);
+/* Add KEY or replace its value. */
+void strset_set(StrSet *s, const char *key, void *value);
 /* The value of the KEY of LEN bytes, or NULL; *found says whether it exists. */
 void *strset_get(const StrSet *s, const char *key, size_t len, int *found);
+/* The set's own copy of KEY, added if absent: a stable interned string. */
+const char *strset_intern(StrSet *s, const char *key);
 void strset_free(StrSet *s);
 
 #endif

@@ -29,6 +29,7 @@
 const char *const skip_reason_name[SKIP_COUNT] = {
 	[SKIP_NONE] = "parsed",
 	[SKIP_NO_API] = "no API names",
+	[SKIP_NO_DRIVER] = "no driver in directory",
 	[SKIP_UNREADABLE] = "unreadable",
 	[SKIP_BINARY] = "binary",
 	[SKIP_TOO_LARGE] = "too large",

@@ -10,6 +10,7 @@
 typedef enum {
 	SKIP_NONE,
 	SKIP_NO_API,       /* mentions no identifier teardown cares about */
+	SKIP_NO_DRIVER,    /* no file of its directory defines a driver struct */
 	SKIP_UNREADABLE,
 	SKIP_BINARY,
 	SKIP_TOO_LARGE,
