@@ -118,5 +118,5 @@ clean:
 	rm -rf build teardown
 
 .PHONY: check clean asan fuzz
-.PRECIOUS: build/fuzz/$(O)/fuzz/%.o
+.SECONDARY: $(patsubst fuzz/%.c,build/fuzz/$(O)/fuzz/%.o,$(wildcard fuzz/*.c))
 -include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
