@@ -45,13 +45,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				.rules = &fuzz_tables.rules,
 				.inline_depth = 4,
 				.visit_budget = 200000,
+				.states_per_node = 32,
 			};
 			Arena arena = { 0 };
 			FindingVec found = { 0 };
+			DirAnalysis *da = dir_analysis_new(&cfg, &ff, 1, &arena);
 			for (size_t i = 0; i < drivers.n; i++) {
 				DriverReport rep;
-				analyze_driver(&cfg, &drivers.v[i], &ff, 1, &arena, &found, &rep);
+				analyze_driver(da, &drivers.v[i], &found, &rep);
 			}
+			dir_analysis_free(da);
 			for (size_t i = 0; i < found.n; i++) {
 				diag_print(sink, &found.v[i]);
 				json_decref(diag_json(&found.v[i]));
