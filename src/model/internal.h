@@ -39,6 +39,7 @@ struct Profile {
 	const char *summary;
 	PciDevres pci_devres;
 	IntxMode intx;
+	bool intx_restore_latest; /* 6.11 pcim_intx: orig_intx = !enable on every call, not the first state */
 	bool msi_hybrid;          /* pcim_msi_release registered implicitly when managed */
 	bool msix_context_early;  /* a failing MSI-X attempt still installs the MSI devres nodes */
 	bool devres_before_bus;   /* driver devres released before the bus tears down its state */

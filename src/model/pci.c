@@ -127,11 +127,16 @@ static void write_intx(Model *m, bool disabled)
 static void pcim_intx(Model *m, bool enable, bool hybrid)
 {
 	PciState *p = &m->pci;
-	if (devres_find(m, NODE_INTX_RESTORE, -1) < 0) {
+	int existing = devres_find(m, NODE_INTX_RESTORE, -1);
+	if (existing >= 0 && m->profile->intx_restore_latest && m->nodes[existing].intx_disabled != (bool)enable) {
+		m->nodes[existing].intx_disabled = enable;
+		step_effect(m, "pcim_intx_restore now restores INTx %s (orig_intx = !enable)", enable ? "disabled" : "enabled");
+	}
+	if (existing < 0) {
 		context_sleeping_alloc(m, hybrid ? "pci_intx -> pcim_intx: devres_alloc(GFP_KERNEL)"
 				       : "pcim_intx: devres_alloc(GFP_KERNEL)", hybrid ? "intx-atomic" : "sleep-in-atomic");
 		Node *n = devres_add(m, NODE_INTX_RESTORE, -1);
-		n->intx_disabled = p->intx_disabled;
+		n->intx_disabled = m->profile->intx_restore_latest ? enable : p->intx_disabled;
 		step_effect(m, "devres +#%d pcim_intx_restore (will restore INTx %s)", n->id,
 			    p->intx_disabled ? "disabled" : "enabled");
 		if (hybrid && m->phase == PHASE_REMOVE)

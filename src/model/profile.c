@@ -20,6 +20,11 @@
  *      sleep; during remove it creates devres during detach);
  *      6.12 (stable backport of "PCI: Remove devres from pci_intx()") and
  *      proposed: unmanaged, no restore.
+ *  intx_restore_latest no     yes     no      no
+ *      v6.11 pcim_intx sets orig_intx = !enable on every call, so the
+ *      restore at detach undoes only the latest change; 6.12 saves the
+ *      state before the first call ("PCI: Restore original INTX_DISABLE
+ *      bit by pcim_intx()").
  *  msi_hybrid         yes     yes     yes     no
  *      pcim_msi_release is registered by the first MSI/MSI-X setup of a
  *      managed device; proposed drops it for pcim_alloc_irq_vectors().
@@ -41,15 +46,22 @@
 #include "model/internal.h"
 
 static const Profile profiles[] = {
-	{ "6.1", "Debian 6.1.192: single pcim_release, pci_intx restored at detach, implicit MSI free",
-	  PCI_DEVRES_SINGLE, INTX_RECORD, true, true, false, false },
-	{ "6.11", "v6.11: per-resource PCI devres, hybrid pci_intx allocating via pcim_intx, implicit MSI free",
-	  PCI_DEVRES_PER_RESOURCE, INTX_HYBRID_ALLOC, true, false, false, false },
-	{ "6.12", "Debian 6.12.117: per-resource PCI devres, unmanaged pci_intx, implicit MSI free",
-	  PCI_DEVRES_PER_RESOURCE, INTX_UNMANAGED, true, false, false, false },
-	{ "proposed", "explicit pcim_alloc_irq_vectors, no implicit MSI free, unmanaged pci_intx, "
-		      "driver devres before bus teardown, msi_teardown",
-	  PCI_DEVRES_PER_RESOURCE, INTX_UNMANAGED, false, false, true, true },
+	{ .name = "6.1",
+	  .summary = "Debian 6.1.192: single pcim_release, pci_intx restored at detach, implicit MSI free",
+	  .pci_devres = PCI_DEVRES_SINGLE, .intx = INTX_RECORD,
+	  .msi_hybrid = true, .msix_context_early = true },
+	{ .name = "6.11",
+	  .summary = "v6.11: per-resource PCI devres, hybrid pci_intx allocating via pcim_intx, implicit MSI free",
+	  .pci_devres = PCI_DEVRES_PER_RESOURCE, .intx = INTX_HYBRID_ALLOC, .intx_restore_latest = true,
+	  .msi_hybrid = true },
+	{ .name = "6.12",
+	  .summary = "Debian 6.12.117: per-resource PCI devres, unmanaged pci_intx, implicit MSI free",
+	  .pci_devres = PCI_DEVRES_PER_RESOURCE, .intx = INTX_UNMANAGED, .msi_hybrid = true },
+	{ .name = "proposed",
+	  .summary = "explicit pcim_alloc_irq_vectors, no implicit MSI free, unmanaged pci_intx, "
+		     "driver devres before bus teardown, msi_teardown",
+	  .pci_devres = PCI_DEVRES_PER_RESOURCE, .intx = INTX_UNMANAGED,
+	  .devres_before_bus = true, .msi_teardown = true },
 };
 
 #define NPROFILES (int)(sizeof profiles / sizeof profiles[0])
