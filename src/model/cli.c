@@ -139,6 +139,20 @@ static int run(const char *spec_path, const Profile *profile, const char *trace_
 	return rc;
 }
 
+/* "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i past VALUE. */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t len = strlen(name);
+	const char *a = argv[*i];
+	if (strncmp(a, name, len))
+		return NULL;
+	if (a[len] == '=')
+		return a + len + 1;
+	if (a[len] || *i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
 int model_main(int argc, char **argv)
 {
 	const Profile *profile = profile_default();
@@ -146,28 +160,23 @@ int model_main(int argc, char **argv)
 	char *spec = NULL;
 	int rc = 2;
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *value = NULL;
+		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			free(spec);
 			return 0;
 		}
-		if (!strncmp(a, "--semantics", 11) || !strncmp(a, "--spec", 6)) {
-			const char *eq = strchr(a, '=');
-			value = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
-			if (!value) {
-				fprintf(stderr, "teardown model: %s needs a value\n", a);
+		const char *value;
+		if ((value = option_value(argc, argv, &i, "--semantics"))) {
+			if (!(profile = profile_by_name(value))) {
+				fprintf(stderr, "teardown model: unknown semantics '%s'\n", value);
 				goto out;
 			}
-			if (a[2] == 's' && a[3] == 'e' && a[4] == 'm') {
-				if (!(profile = profile_by_name(value))) {
-					fprintf(stderr, "teardown model: unknown semantics '%s'\n", value);
-					goto out;
-				}
-			} else {
-				free(spec);
-				spec = strdup(value);
-			}
+			continue;
+		}
+		if ((value = option_value(argc, argv, &i, "--spec"))) {
+			free(spec);
+			spec = strdup(value);
 			continue;
 		}
 		if (a[0] == '-' || trace) {

@@ -280,7 +280,6 @@ void pci_release_node(Model *m, const Node *n);
 /* msi.c */
 void vec_alloc_call(Model *m, const SpecEntry *e, const char *const *args, int nargs,
 		    const char *result, ModelOutcome outcome);
-void vec_free(Model *m, VecType which, const char *who);
 void vec_free_call(Model *m, const SpecEntry *e);
 void irq_vector_call(Model *m, const char *index, const char *result, ModelOutcome outcome);
 int link_vector(const Model *m, const char *sym);

@@ -102,6 +102,7 @@ bool model_equal(const Model *a, const Model *b);
 unsigned long model_hash(const Model *m);
 void model_free(Model *m);
 
+/* Clones inherit the observer; pass NULL to silence a clone. */
 void model_set_observer(Model *m, const ModelObserver *observer);
 /* The device's MSI parent domain creates per-device state in msi_prepare (GICv3 ITS). */
 void model_set_msi_domain(Model *m, bool per_device_state, const ModelOrigin *origin);
@@ -109,8 +110,11 @@ void model_set_msi_domain(Model *m, bool per_device_state, const ModelOrigin *or
 /*
  * An API call.  args are the normalised argument expressions; result is the
  * symbol the returned value is bound to (or NULL); for RET_COUNT and
- * RET_STATUS a numeric result may be passed as text ("8").  Returns 1 if the
- * spec knows the name (the call was modelled), 0 if it does not.
+ * RET_STATUS a numeric result may be passed as text ("8").  MODEL_UNKNOWN
+ * derives the outcome from result: a negative number or errno, NULL or
+ * ERR_PTR(...) is a failure, anything else (or no result) a success.  An
+ * API the profile does not have is reported (unknown-api) and not modelled.
+ * Returns 1 if the spec knows the name, 0 if it does not (nothing happens).
  */
 int model_call(Model *m, const char *name, const char *const *args, int nargs,
 	       const char *result, ModelOutcome outcome, const ModelOrigin *origin);

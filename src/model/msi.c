@@ -179,12 +179,6 @@ static bool vec_free_type(Model *m, VecType which, const char *who)
 	return true;
 }
 
-void vec_free(Model *m, VecType which, const char *who)
-{
-	if (!vec_free_type(m, which, who))
-		step_effect(m, "nothing enabled: no-op");
-}
-
 void vec_free_call(Model *m, const SpecEntry *e)
 {
 	PciState *p = &m->pci;
