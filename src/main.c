@@ -48,7 +48,8 @@ static const char usage_text[] =
 	"(the nearest ancestor with MAINTAINERS and Kconfig), else to PATH.\n"
 	"A summary of what was scanned and skipped goes to stderr.\n"
 	"\n"
-	"exit status: 0 no findings, 1 findings, 2 usage or fatal error\n";
+	"exit status: 0 no warnings (notes alone give 0), 1 warnings, 2 usage or\n"
+	"fatal error\n";
 
 static int usage(FILE *f, int rc)
 {
@@ -204,7 +205,7 @@ static int run_scan(int argc, char **argv, DirConsumer *consume, const char *key
 		json_decref(doc);
 	}
 	summary_print(stderr, &total, &t, &rs);
-	return total.findings ? 1 : 0;
+	return total.warnings ? 1 : 0;
 }
 
 static int by_place(const void *x, const void *y)
@@ -249,6 +250,7 @@ static void consume_scan(void *ctx, const Tables *t, FileFacts *files, size_t nf
 	if (found.n) /* found.v is NULL while empty */
 		qsort(found.v, found.n, sizeof *found.v, by_place);
 	for (size_t i = 0; i < found.n; i++) {
+		res->warnings += found.v[i].severity >= SEV_WARNING;
 		if (items)
 			json_array_append_new(items, diag_json(&found.v[i]));
 		else

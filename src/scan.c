@@ -279,6 +279,7 @@ static void merge(DirResult *total, const DirResult *r)
 	for (int k = 0; k < MAX_BUSES; k++)
 		total->drivers_by_bus[k] += r->drivers_by_bus[k];
 	total->findings += r->findings;
+	total->warnings += r->warnings;
 	total->drivers_partial += r->drivers_partial;
 }
 

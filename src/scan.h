@@ -41,6 +41,7 @@ typedef struct {
 	size_t bytes_parsed, error_bytes, arena_bytes;
 	size_t drivers_by_bus[MAX_BUSES];
 	size_t findings;
+	size_t warnings; /* findings above note: they decide the exit status */
 	size_t drivers_partial;
 	char *messages; /* skip notices for stderr */
 	size_t messages_len;

@@ -150,8 +150,8 @@ void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverRep
 		fatal("%s", err);
 	Walk w = { .da = da, .cfg = cfg, .drv = d, .files = da->files, .nfiles = da->nfiles,
 		   .arena = da->arena, .out = out, .rep = rep };
-	ModelObserver obs = { NULL, on_finding, &w };
-	model_set_observer(m0, &obs);
+	w.observer = (ModelObserver){ NULL, on_finding, &w };
+	model_set_observer(m0, &w.observer);
 
 	ModelOrigin at_driver = { d->file->rel, (int)d->def->pos.line, d->name };
 	model_probe(m0, &at_driver);

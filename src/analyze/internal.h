@@ -95,6 +95,7 @@ typedef struct {
 	StrSet reported; /* dedupe keys of findings */
 	VEC(CacheEntry *) computing; /* summaries being computed: they record findings */
 	const Trail *trail; /* of the path whose event is being replayed */
+	ModelObserver observer; /* this driver's: findings go to this walk */
 } Walk;
 
 /* paths.c */

@@ -52,6 +52,15 @@ void pstate_free(PState *s)
 	*s = (PState){ 0 };
 }
 
+/* A copy of M for this walk.  Models kept in the directory's summaries
+ * were made by an earlier driver's walk: their observer points there. */
+static Model *adopt(Walk *w, const Model *m)
+{
+	Model *c = model_clone(m);
+	model_set_observer(c, &w->observer);
+	return c;
+}
+
 static PState pstate_clone(const PState *s)
 {
 	PState c = { model_clone(s->m), NULL, s->nb, s->trail };
@@ -191,6 +200,20 @@ static const char *call_key(Walk *w, uint32_t call)
 	return strset_intern(&w->da->strings, buf);
 }
 
+/* A call used as another call's argument has no variable to name its
+ * result: its normalised text is that name, since the enclosing call's
+ * argument normalises to the same text (pci_irq_vector(pdev,i)). */
+static const char *call_text(Walk *w, const char *callee, const char *const *args, uint32_t nargs)
+{
+	char buf[NORM_MAX];
+	int k = snprintf(buf, sizeof buf, "%s(", callee);
+	for (uint32_t i = 0; i < nargs && k > 0 && (size_t)k < sizeof buf; i++)
+		k += snprintf(buf + k, sizeof buf - (size_t)k, "%s%s", i ? "," : "", args[i]);
+	if (k > 0 && (size_t)k < sizeof buf)
+		snprintf(buf + k, sizeof buf - (size_t)k, ")");
+	return strset_intern(&w->da->strings, buf);
+}
+
 static const char *norm_intern(Walk *w, const Frame *fr, const char *text)
 {
 	char buf[NORM_MAX];
@@ -248,7 +271,7 @@ void drain(Walk *w, PState st, int depth, PStates *out)
 		Frame sub = { ff, fn, &data, 1, depth + 1 };
 		const Outs *outs = summary(w, &sub, st.m);
 		for (size_t i = 0; i < outs->n; i++) {
-			PState s = { model_clone(outs->v[i].m), NULL, st.nb, st.trail };
+			PState s = { adopt(w, outs->v[i].m), NULL, st.nb, st.trail };
 			if (st.nb) {
 				s.b = xmalloc(st.nb * sizeof *s.b);
 				memcpy(s.b, st.b, st.nb * sizeof *s.b);
@@ -301,6 +324,8 @@ static void exec_call(Walk *w, const Frame *fr, PState st, uint32_t ci, bool use
 		ModelOrigin origin = { ff->rel, (int)c->pos.line, fr->fn->name };
 		bool fork = (used || (lhs && tests_var(w, ff, fr->fn, lhs))) && returns_value(e->ret);
 		const char *result = lhs ? norm_intern(w, fr, c->lhs) : NULL;
+		if (!result && (e->ret == RET_IRQ || e->ret == RET_RESOURCE))
+			result = call_text(w, c->callee, args, nargs);
 		for (int k = 0; k < (fork ? 2 : 1); k++) {
 			PState s = k + 1 < (fork ? 2 : 1) ? pstate_clone(&st) : st;
 			ModelOutcome o = k ? MODEL_FAILURE : MODEL_SUCCESS;
@@ -327,7 +352,7 @@ static void exec_call(Walk *w, const Frame *fr, PState st, uint32_t ci, bool use
 	w->trail = st.trail;
 	const Outs *outs = summary(w, &sub, st.m);
 	for (size_t i = 0; i < outs->n; i++) {
-		PState s = { model_clone(outs->v[i].m), NULL, st.nb, st.trail };
+		PState s = { adopt(w, outs->v[i].m), NULL, st.nb, st.trail };
 		if (st.nb) {
 			s.b = xmalloc(st.nb * sizeof *s.b);
 			memcpy(s.b, st.b, st.nb * sizeof *s.b);

@@ -37,7 +37,8 @@ void summary_print(FILE *f, const DirResult *t, const Tables *tab, const RunStat
 		t->bytes_parsed ? 100.0 * t->error_bytes / t->bytes_parsed : 0.0);
 	fprintf(f, "teardown: %.2f s wall, %.2f s CPU, %d threads, peak memory %.1f MiB\n", rs->wall,
 		rs->cpu, rs->jobs, rs->peak_kib / 1024.0);
-	fprintf(f, "teardown: %zu findings\n", t->findings);
+	fprintf(f, "teardown: %zu findings (%zu warnings, %zu notes)\n", t->findings, t->warnings,
+		t->findings - t->warnings);
 }
 
 json_t *summary_json(const DirResult *t, const Tables *tab, const RunStats *rs)
@@ -56,6 +57,7 @@ json_t *summary_json(const DirResult *t, const Tables *tab, const RunStats *rs)
 	json_object_set_new(j, "drivers", drivers);
 	json_object_set_new(j, "drivers_partial", json_integer((json_int_t)t->drivers_partial));
 	json_object_set_new(j, "findings", json_integer((json_int_t)t->findings));
+	json_object_set_new(j, "warnings", json_integer((json_int_t)t->warnings));
 	json_object_set_new(j, "wall_seconds", json_real(rs->wall));
 	json_object_set_new(j, "cpu_seconds", json_real(rs->cpu));
 	json_object_set_new(j, "peak_memory_kib", json_integer(rs->peak_kib));
