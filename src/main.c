@@ -28,6 +28,10 @@ static const char usage_text[] =
 	"commands:\n"
 	"  scan [options] PATH...     scan files and trees; findings on stdout\n"
 	"  drivers [options] PATH...  list every driver found: bus, struct, callbacks\n"
+	"  list RULE [options] PATH...\n"
+	"                             one line per driver with findings of RULE (an id\n"
+	"                             of data/rules, or a prefix: irq-vectors lists\n"
+	"                             hybrid, implicit, leak, live-irq), for cover letters\n"
 	"  facts [--format F] [--cfg] FILE\n"
 	"                             print what was extracted from one file\n"
 	"                             (--cfg: text, with control-flow graphs)\n"
@@ -178,10 +182,11 @@ static int scan_options(int argc, char **argv, ScanOptions *o)
 
 /* Run a scan with CONSUME; print the summary and, for JSON, the document
  * { KEY: [items], "summary": {...} }. */
-static int run_scan(int argc, char **argv, DirConsumer *consume, const char *key)
+static int run_scan(int argc, char **argv, DirConsumer *consume, const char *key, const char *rule)
 {
 	ScanOptions o;
 	int first = scan_options(argc, argv, &o);
+	o.list_rule = rule;
 	if (first < 0)
 		return usage(stderr, 2);
 	static Tables t; /* lives as long as the process: static, so leak checkers see it */
@@ -191,6 +196,11 @@ static int run_scan(int argc, char **argv, DirConsumer *consume, const char *key
 	DirResult total;
 	if (!profile_by_name(o.semantics)) {
 		fprintf(stderr, "teardown: unknown --semantics '%s' (6.1, 6.11, 6.12, proposed)\n", o.semantics);
+		return 2;
+	}
+	if (rule && !rules_matching(&t.rules, rule)) {
+		fprintf(stderr, "teardown: no rule '%s' (see data/rules; a prefix such as irq-vectors lists them all)\n",
+			rule);
 		return 2;
 	}
 	if (scan_paths(argv + first, argc - first, &o, &t, consume, &o, &total) < 0)
@@ -221,11 +231,11 @@ static int by_place(const void *x, const void *y)
 	return c;
 }
 
-/* Replay every driver of the directory; print what the model rejects. */
-static void consume_scan(void *ctx, const Tables *t, FileFacts *files, size_t nfiles,
-			 DriverVec *drivers, FILE *out, json_t *items, DirResult *res, FILE *msg)
+/* Replay every driver of the directory into FOUND (sorted by place); the
+ * strings of the findings live in ARENA. */
+static void analyze_dir(const ScanOptions *o, const Tables *t, FileFacts *files, size_t nfiles,
+			DriverVec *drivers, DirResult *res, FILE *msg, Arena *arena, FindingVec *found)
 {
-	const ScanOptions *o = ctx;
 	AnalyzeConfig cfg = {
 		.spec = t->spec,
 		.profile = profile_by_name(o->semantics),
@@ -234,12 +244,10 @@ static void consume_scan(void *ctx, const Tables *t, FileFacts *files, size_t nf
 		.visit_budget = 200000,
 		.states_per_node = 16,
 	};
-	Arena arena = { 0 };
-	FindingVec found = { 0 };
-	DirAnalysis *da = dir_analysis_new(&cfg, files, nfiles, &arena);
+	DirAnalysis *da = dir_analysis_new(&cfg, files, nfiles, arena);
 	for (size_t i = 0; i < drivers->n; i++) {
 		DriverReport rep;
-		analyze_driver(da, &drivers->v[i], &found, &rep);
+		analyze_driver(da, &drivers->v[i], found, &rep);
 		if (rep.partial) {
 			res->drivers_partial++;
 			fputs("teardown: partially analysed ", msg);
@@ -247,18 +255,41 @@ static void consume_scan(void *ctx, const Tables *t, FileFacts *files, size_t nf
 			fprintf(msg, ": %s (%s)\n", drivers->v[i].name, rep.why);
 		}
 	}
-	if (found.n) /* found.v is NULL while empty */
-		qsort(found.v, found.n, sizeof *found.v, by_place);
+	dir_analysis_free(da);
+	if (found->n) /* found->v is NULL while empty */
+		qsort(found->v, found->n, sizeof *found->v, by_place);
+	for (size_t i = 0; i < found->n; i++)
+		res->warnings += found->v[i].severity >= SEV_WARNING;
+	res->findings += found->n;
+}
+
+/* scan: every finding, gcc style or JSON. */
+static void consume_scan(void *ctx, const Tables *t, FileFacts *files, size_t nfiles,
+			 DriverVec *drivers, FILE *out, json_t *items, DirResult *res, FILE *msg)
+{
+	Arena arena = { 0 };
+	FindingVec found = { 0 };
+	analyze_dir(ctx, t, files, nfiles, drivers, res, msg, &arena, &found);
 	for (size_t i = 0; i < found.n; i++) {
-		res->warnings += found.v[i].severity >= SEV_WARNING;
 		if (items)
 			json_array_append_new(items, diag_json(&found.v[i]));
 		else
 			diag_print(out, &found.v[i]);
 	}
-	res->findings += found.n;
 	VEC_FREE(&found);
-	dir_analysis_free(da);
+	arena_free(&arena);
+}
+
+/* list: one line per driver with findings of the listed rule(s). */
+static void consume_list(void *ctx, const Tables *t, FileFacts *files, size_t nfiles,
+			 DriverVec *drivers, FILE *out, json_t *items, DirResult *res, FILE *msg)
+{
+	const ScanOptions *o = ctx;
+	Arena arena = { 0 };
+	FindingVec found = { 0 };
+	analyze_dir(o, t, files, nfiles, drivers, res, msg, &arena, &found);
+	list_print(out, items, found.v, found.n, o->list_rule);
+	VEC_FREE(&found);
 	arena_free(&arena);
 }
 
@@ -271,6 +302,16 @@ static void consume_drivers(void *ctx, const Tables *t, FileFacts *files, size_t
 		else
 			driver_print(out, &drivers->v[i]);
 	}
+}
+
+/* list RULE [options] PATH...: RULE comes first, then what scan takes. */
+static int cmd_list(int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-')
+		return usage(stderr, 2);
+	const char *rule = argv[1];
+	argv[1] = argv[0]; /* drop RULE: the rest parses like scan's arguments */
+	return run_scan(argc - 1, argv + 1, consume_list, "drivers", rule);
 }
 
 static int cmd_facts(int argc, char **argv)
@@ -349,9 +390,11 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help"))
 		return usage(stdout, 0);
 	if (!strcmp(cmd, "scan"))
-		return run_scan(argc - 1, argv + 1, consume_scan, "findings");
+		return run_scan(argc - 1, argv + 1, consume_scan, "findings", NULL);
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc - 1, argv + 1);
 	if (!strcmp(cmd, "drivers"))
-		return run_scan(argc - 1, argv + 1, consume_drivers, "drivers");
+		return run_scan(argc - 1, argv + 1, consume_drivers, "drivers", NULL);
 	if (!strcmp(cmd, "facts"))
 		return cmd_facts(argc - 1, argv + 1);
 	if (!strcmp(cmd, "model"))

@@ -19,6 +19,7 @@ typedef struct {
 	bool json;
 	bool progress; /* a progress line on stderr when it is a terminal */
 	const char *semantics; /* a model profile name */
+	const char *list_rule; /* `list RULE`: the rule id or prefix */
 } ScanOptions;
 
 /* The tables every stage reads; loaded once, then shared read-only. */

@@ -213,6 +213,7 @@ typedef struct {
 	const char *rule;
 	Severity severity;
 	const char *driver;
+	const char *driver_file; /* where the driver struct is */
 	const char *file;
 	Pos pos;
 	const char *message;

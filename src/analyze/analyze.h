@@ -22,6 +22,10 @@ typedef struct {
 
 int rule_table_load(RuleTable *t);
 const Rule *rule_by_id(const RuleTable *t, const char *id);
+/* Does rule ID match NAME: the same id, or NAME is a dash-prefix of it? */
+bool rule_matches(const char *id, const char *name);
+/* How many rules NAME matches. */
+int rules_matching(const RuleTable *t, const char *name);
 
 typedef struct {
 	const Spec *spec;

@@ -122,6 +122,7 @@ void raise_finding(Walk *w, const Finding *f)
 	strset_add(&w->reported, key, NULL);
 	Finding mine = *f;
 	mine.driver = w->drv->name;
+	mine.driver_file = w->drv->file->rel;
 	VEC_PUSH(w->out, mine);
 }
 

@@ -57,3 +57,19 @@ const Rule *rule_by_id(const RuleTable *t, const char *id)
 {
 	return strset_get(&t->ids, id, strlen(id), NULL);
 }
+
+bool rule_matches(const char *id, const char *name)
+{
+	size_t n = strlen(name);
+	return !strncmp(id, name, n) && (id[n] == '\0' || id[n] == '-');
+}
+
+int rules_matching(const RuleTable *t, const char *name)
+{
+	int count = 0;
+	for (size_t i = 0; i < t->ids.cap; i++) {
+		const Rule *r = strset_value_at(&t->ids, i);
+		count += r && rule_matches(r->id, name);
+	}
+	return count;
+}

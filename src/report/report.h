@@ -28,6 +28,10 @@ json_t *facts_json(const FileFacts *ff);
 void driver_print(FILE *f, const Driver *d);
 json_t *driver_json(const Driver *d);
 
+/* `teardown list`: FOUND (sorted by place) grouped into one line (or JSON
+ * object) per driver with findings of rules matching RULE. */
+void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const char *rule);
+
 /* The closing summary on stderr. */
 typedef struct {
 	double wall, cpu;

@@ -106,6 +106,11 @@ const char *strset_intern(StrSet *s, const char *key)
 	return find(s, key, len, h)->key;
 }
 
+void *strset_value_at(const StrSet *s, size_t i)
+{
+	return s->slots[i].key ? s->slots[i].value : NULL;
+}
+
 void strset_free(StrSet *s)
 {
 	for (size_t i = 0; i < s->cap; i++)

@@ -17,6 +17,8 @@ void strset_set(StrSet *s, const char *key, void *value);
 void *strset_get(const StrSet *s, const char *key, size_t len, int *found);
 /* The set's own copy of KEY, added if absent: a stable interned string. */
 const char *strset_intern(StrSet *s, const char *key);
+/* Slot I's value (0 <= I < cap), NULL for an empty slot: for iteration. */
+void *strset_value_at(const StrSet *s, size_t i);
 void strset_free(StrSet *s);
 
 #endif

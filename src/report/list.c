@@ -1,0 +1,112 @@
+/*
+ * list.c — one line per driver, for a maintainer planning an API change.
+ *
+ * A cover letter wants "who might explode", not diagnostics: each driver
+ * once, where it is, how it is classified (the rules it falls under, short
+ * names when a rule prefix was asked for: `list irq-vectors` sorts drivers
+ * into hybrid, implicit, leak, live-irq), and the lines that prove it, so a
+ * reviewer can open the file at them.
+ *
+ *   drivers/net/foo/foo_main.c  foo_driver  hybrid  lines 101,120,188,foo_irq.c:40
+ *
+ * (lines in another file of the directory carry its name).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyze.h"
+#include "report/report.h"
+
+enum { MAX_LINES = 32 };
+
+static const char *short_name(const char *id, const char *rule)
+{
+	size_t n = strlen(rule);
+	return id[n] == '-' ? id + n + 1 : id;
+}
+
+/* An evidence line; FILE is NULL when it is the driver's own file. */
+typedef struct {
+	const char *file;
+	uint32_t line;
+} Where;
+
+static int by_place(const void *a, const void *b)
+{
+	const Where *x = a, *y = b;
+	int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+static const char *base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const char *rule)
+{
+	bool *done = calloc(n ? n : 1, sizeof *done);
+	for (size_t i = 0; i < n; i++) {
+		if (done[i] || !rule_matches(found[i].rule, rule))
+			continue;
+		/* Gather this driver's findings of the rule: classes and lines. */
+		const char *classes[16];
+		int nclasses = 0;
+		Where lines[MAX_LINES];
+		int nlines = 0;
+		const char *file = found[i].driver_file;
+		for (size_t k = i; k < n; k++) {
+			const Finding *fd = &found[k];
+			if (done[k] || strcmp(fd->driver, found[i].driver) || !rule_matches(fd->rule, rule))
+				continue;
+			done[k] = true;
+			const char *c = short_name(fd->rule, rule);
+			bool seen = false;
+			for (int j = 0; j < nclasses; j++)
+				seen |= !strcmp(classes[j], c);
+			if (!seen && nclasses < 16)
+				classes[nclasses++] = c;
+			for (uint32_t s = 0; s <= fd->nsteps && nlines < MAX_LINES; s++) {
+				Where w = s < fd->nsteps ? (Where){ fd->steps[s].file, fd->steps[s].pos.line }
+							 : (Where){ fd->file, fd->pos.line };
+				if (w.file && !strcmp(w.file, file))
+					w.file = NULL;
+				bool dup = !w.line;
+				for (int j = 0; j < nlines; j++)
+					dup |= !by_place(&lines[j], &w);
+				if (!dup)
+					lines[nlines++] = w;
+			}
+		}
+		qsort(lines, (size_t)nlines, sizeof *lines, by_place);
+		if (items) {
+			json_t *cl = json_array(), *ln = json_array();
+			for (int j = 0; j < nclasses; j++)
+				json_array_append_new(cl, json_str(classes[j]));
+			for (int j = 0; j < nlines; j++)
+				json_array_append_new(ln, pos_json(lines[j].file ? lines[j].file : file,
+								   (Pos){ lines[j].line, 1 }));
+			json_t *j = json_object();
+			json_object_set_new(j, "driver", json_str(found[i].driver));
+			json_object_set_new(j, "file", json_str(file));
+			json_object_set_new(j, "classification", cl);
+			json_object_set_new(j, "lines", ln);
+			json_array_append_new(items, j);
+			continue;
+		}
+		print_escaped(f, file);
+		fprintf(f, "  %s  ", found[i].driver);
+		for (int j = 0; j < nclasses; j++)
+			fprintf(f, "%s%s", j ? "+" : "", classes[j]);
+		fputs("  lines ", f);
+		for (int j = 0; j < nlines; j++) {
+			fputs(j ? "," : "", f);
+			if (lines[j].file)
+				fprintf(f, "%s:", base(lines[j].file));
+			fprintf(f, "%u", lines[j].line);
+		}
+		fputc('\n', f);
+	}
+	free(done);
+}
