@@ -71,16 +71,37 @@ void irq_request_call(Model *m, const SpecEntry *e, const char *const *args, int
 	}
 }
 
-static bool irq_matches(const Irq *q, const char *irq, int vector, const char *dev_id)
+/*
+ * free_irq finds the action by IRQ number and dev_id.  The model sees
+ * expressions, and a driver often names the same number differently at
+ * request and free (pdev->irq vs pci_irq_vector(pdev, 0), a copy in
+ * priv->irq): so an exact match is tried first, then, only when the
+ * expression names no IRQ the model has seen at all, the newest IRQ with
+ * the same dev_id (a real cookie, not NULL).
+ */
+static bool irq_matches(const Irq *q, const char *irq, int vector, const char *dev_id, bool loose)
 {
-	return q->dev_id == dev_id && (q->irq == irq || (vector >= 0 && q->vector == vector));
+	if (q->dev_id != dev_id)
+		return false;
+	return q->irq == irq || (vector >= 0 && q->vector == vector) || (loose && strcmp(dev_id, "NULL"));
+}
+
+static bool known_irq(const Model *m, const char *irq, int vector, const char *dev_id)
+{
+	for (int i = 0; i < m->nirqs; i++)
+		if (irq_matches(&m->irqs[i], irq, vector, dev_id, false))
+			return true;
+	return false;
 }
 
 static int find_irq(const Model *m, const char *irq, int vector, const char *dev_id, bool live)
 {
-	for (int i = m->nirqs - 1; i >= 0; i--)
-		if (irq_matches(&m->irqs[i], irq, vector, dev_id) && (m->irqs[i].state == IRQ_LIVE) == live)
-			return i;
+	int tries = known_irq(m, irq, vector, dev_id) ? 1 : 2;
+	for (int loose = 0; loose < tries; loose++)
+		for (int i = m->nirqs - 1; i >= 0; i--)
+			if (irq_matches(&m->irqs[i], irq, vector, dev_id, loose) &&
+			    (m->irqs[i].state == IRQ_LIVE) == live)
+				return i;
 	return -1;
 }
 
@@ -92,10 +113,12 @@ void irq_free_call(Model *m, const SpecEntry *e, const char *const *args, int na
 	if (!dev_id)
 		dev_id = intern(m->pool, "NULL");
 	if (e->flags & SPEC_MANAGED) {
-		int node = -1;
-		for (int i = m->nnodes - 1; i >= 0 && node < 0; i--)
-			if (m->nodes[i].kind == NODE_IRQ && irq_matches(&m->irqs[m->nodes[i].ref], irq, vector, dev_id))
-				node = i;
+		int node = -1, tries = known_irq(m, irq, vector, dev_id) ? 1 : 2;
+		for (int loose = 0; loose < tries && node < 0; loose++)
+			for (int i = m->nnodes - 1; i >= 0 && node < 0; i--)
+				if (m->nodes[i].kind == NODE_IRQ &&
+				    irq_matches(&m->irqs[m->nodes[i].ref], irq, vector, dev_id, loose))
+					node = i;
 		if (node < 0) {
 			step_effect(m, "no devm_irq_release node: WARN_ON, free_irq still runs");
 			int q = find_irq(m, irq, vector, dev_id, true);
