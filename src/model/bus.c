@@ -244,11 +244,16 @@ static void leak_checks(Model *m)
 	if (p->enable_cnt > 0 && !p->pinned && !p->pinned_binding && m->bus == BUS_PCI)
 		finding_raise(m, SEVERITY_VIOLATION, "resource-leak", NO_EVIDENCE,
 			      "the PCI device is left enabled (enable_cnt %d) after unbind", p->enable_cnt);
-	if (p->intx_by_driver && p->intx_disabled != p->intx_at_bind && m->profile->intx == INTX_UNMANAGED)
+	/* Reported whatever the bit ends as: the state the device had at bind
+	 * is the firmware's, unknown to the driver, and 6.1 restored it. */
+	if (p->intx_by_driver && m->profile->intx == INTX_UNMANAGED)
 		finding_raise(m, SEVERITY_NOTE, "intx-hybrid", EVIDENCE(p->managed_by, p->intx_by),
-			      "INTx is left %s after unbind: pci_intx() is unmanaged in %s, while 6.1 restored"
-			      " it at detach for a managed device (pcim_intx() keeps the restore)",
-			      p->intx_disabled ? "disabled" : "enabled", m->profile->name);
+			      "INTx is left %s after unbind%s: pci_intx() is unmanaged in %s, while 6.1 restored"
+			      " the state from before the driver's first change at detach for a managed device"
+			      " (convert to pcim_intx() to keep the restore)",
+			      p->intx_disabled ? "disabled" : "enabled",
+			      p->intx_disabled == p->intx_at_bind ? " (as it was at bind, if it was)" : "",
+			      m->profile->name);
 }
 
 void bus_run_step(Model *m, const BusStep *s, const ModelOrigin *origin)
