@@ -61,6 +61,18 @@ static Model *adopt(Walk *w, const Model *m)
 	return c;
 }
 
+/* A path state that continues ST after a summary's outcome M: the callee's
+ * model, the caller's locals and trail. */
+static PState after_call(Walk *w, const Model *m, const PState *st)
+{
+	PState s = { adopt(w, m), NULL, st->nb, st->trail };
+	if (st->nb) {
+		s.b = xmalloc(st->nb * sizeof *s.b);
+		memcpy(s.b, st->b, st->nb * sizeof *s.b);
+	}
+	return s;
+}
+
 static PState pstate_clone(const PState *s)
 {
 	PState c = { model_clone(s->m), NULL, s->nb, s->trail };
@@ -272,12 +284,7 @@ void drain(Walk *w, PState st, int depth, PStates *out)
 		Frame sub = { ff, fn, &data, 1, depth + 1 };
 		const Outs *outs = summary(w, &sub, st.m);
 		for (size_t i = 0; i < outs->n; i++) {
-			PState s = { adopt(w, outs->v[i].m), NULL, st.nb, st.trail };
-			if (st.nb) {
-				s.b = xmalloc(st.nb * sizeof *s.b);
-				memcpy(s.b, st.b, st.nb * sizeof *s.b);
-			}
-			drain(w, s, depth, out);
+			drain(w, after_call(w, outs->v[i].m, &st), depth, out);
 		}
 		pstate_free(&st);
 		return;
@@ -353,11 +360,7 @@ static void exec_call(Walk *w, const Frame *fr, PState st, uint32_t ci, bool use
 	w->trail = st.trail;
 	const Outs *outs = summary(w, &sub, st.m);
 	for (size_t i = 0; i < outs->n; i++) {
-		PState s = { adopt(w, outs->v[i].m), NULL, st.nb, st.trail };
-		if (st.nb) {
-			s.b = xmalloc(st.nb * sizeof *s.b);
-			memcpy(s.b, st.b, st.nb * sizeof *s.b);
-		}
+		PState s = after_call(w, outs->v[i].m, &st);
 		ModelOutcome o = (ModelOutcome)outs->v[i].outcome;
 		if (lhs)
 			bind(&s, lhs, o, RET_STATUS, c->callee);

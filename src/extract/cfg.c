@@ -126,6 +126,17 @@ static int by_end(const void *x, const void *y, void *ctx)
 	return a < c ? -1 : a > c;
 }
 
+static bool collect_call(TSNode n, void *ctx)
+{
+	B *b = ctx;
+	if (ts_node_symbol(n) == S.call_expression) {
+		int32_t ci = call_index(b->f, n);
+		if (ci >= 0)
+			VEC_PUSH(&b->buf->calls, (uint32_t)ci);
+	}
+	return true;
+}
+
 /* Attach the calls under EXPR to node IDX, innermost first: arguments are
  * evaluated before the call that takes them. */
 static void add_calls(B *b, int32_t idx, TSNode expr)
@@ -133,22 +144,7 @@ static void add_calls(B *b, int32_t idx, TSNode expr)
 	if (ts_node_is_null(expr))
 		return;
 	size_t first = b->buf->calls.n;
-	TSTreeCursor cur = ts_tree_cursor_new(expr);
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
-		if (ts_node_symbol(n) == S.call_expression) {
-			int32_t ci = call_index(b->f, n);
-			if (ci >= 0)
-				VEC_PUSH(&b->buf->calls, (uint32_t)ci);
-		}
-		if (ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&cur))
-			if (!ts_tree_cursor_goto_parent(&cur))
-				goto done;
-	}
-done:
-	ts_tree_cursor_delete(&cur);
+	walk_subtree(expr, collect_call, b);
 	if (b->buf->calls.n > first) /* calls.v is NULL while empty: no pointer arithmetic on it */
 		qsort_r(b->buf->calls.v + first, b->buf->calls.n - first, sizeof(uint32_t), by_end, b->f);
 	CfgNode *n = &b->buf->nodes.v[idx];
@@ -156,25 +152,17 @@ done:
 	n->ncalls = (uint32_t)(b->buf->calls.n - first);
 }
 
+static bool not_a_call(TSNode n, void *found)
+{
+	*(bool *)found = ts_node_symbol(n) == S.call_expression;
+	return !*(bool *)found;
+}
+
 static bool has_call(TSNode expr)
 {
-	if (ts_node_is_null(expr))
-		return false;
-	TSTreeCursor cur = ts_tree_cursor_new(expr);
 	bool found = false;
-	for (;;) {
-		if (ts_node_symbol(ts_tree_cursor_current_node(&cur)) == S.call_expression) {
-			found = true;
-			break;
-		}
-		if (ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&cur))
-			if (!ts_tree_cursor_goto_parent(&cur))
-				goto done;
-	}
-done:
-	ts_tree_cursor_delete(&cur);
+	if (!ts_node_is_null(expr))
+		walk_subtree(expr, not_a_call, &found);
 	return found;
 }
 

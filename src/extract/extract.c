@@ -346,8 +346,9 @@ static void on_assignment(Ctx *c, TSNode target, TSNode value)
 	c->lhs_call_start = ts_node_start_byte(value);
 }
 
-static void visit(Ctx *c, TSNode n)
+static bool visit(TSNode n, void *ctx)
 {
+	Ctx *c = ctx;
 	uint32_t start = ts_node_start_byte(n);
 	if (c->cur_func >= 0 && start >= c->cur_func_end)
 		c->cur_func = -1;
@@ -366,6 +367,7 @@ static void visit(Ctx *c, TSNode n)
 		c->error_end = ts_node_end_byte(n);
 		c->f->error_bytes += c->error_end - start;
 	}
+	return true;
 }
 
 #define SETTLE(c, vec, arr, count)                                                      \
@@ -381,17 +383,7 @@ void extract_file(FileFacts *f, const TSTree *tree, const char *src, const BusTa
 		  const Conventions *conv)
 {
 	Ctx c = { .f = f, .src = src, .buses = buses, .cur_func = -1 };
-	TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
-	for (;;) {
-		visit(&c, ts_tree_cursor_current_node(&cur));
-		if (ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&cur))
-			if (!ts_tree_cursor_goto_parent(&cur))
-				goto done;
-	}
-done:
-	ts_tree_cursor_delete(&cur);
+	walk_subtree(ts_tree_root_node(tree), visit, &c);
 	for (size_t i = 0; i < c.calls.n; i++)
 		if (c.calls.v[i].func >= 0)
 			c.funcs.v[c.calls.v[i].func].ncalls++;

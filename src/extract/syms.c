@@ -4,7 +4,7 @@
  * The extractor and the graph builder visit every node of every parsed
  * file; comparing symbol numbers is far cheaper than comparing kind names.
  * The numbers are looked up once by name, before the workers start, and
- * only read afterwards.
+ * only read afterwards.  walk_subtree is the one traversal every pass uses.
  */
 #include <string.h>
 
@@ -48,4 +48,20 @@ void extract_init(void)
 	FIELD(condition); FIELD(consequence); FIELD(alternative); FIELD(left); FIELD(right);
 	FIELD(operator); FIELD(label); FIELD(initializer); FIELD(update);
 #undef FIELD
+}
+
+void walk_subtree(TSNode root, NodeVisitor *visit, void *ctx)
+{
+	TSTreeCursor cur = ts_tree_cursor_new(root);
+	for (;;) {
+		if (!visit(ts_tree_cursor_current_node(&cur), ctx))
+			break;
+		if (ts_tree_cursor_goto_first_child(&cur))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&cur))
+			if (!ts_tree_cursor_goto_parent(&cur))
+				goto done;
+	}
+done:
+	ts_tree_cursor_delete(&cur);
 }

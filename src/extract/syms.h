@@ -2,6 +2,7 @@
 #ifndef SYMS_H
 #define SYMS_H
 
+#include <stdbool.h>
 #include <tree_sitter/api.h>
 
 typedef struct {
@@ -23,5 +24,11 @@ extern Syms S;
 
 /* The kind of ERROR nodes (tree-sitter's ts_builtin_sym_error). */
 #define SYM_ERROR ((TSSymbol)-1)
+
+/* Visit every node under ROOT (itself included) in document order, with a
+ * tree cursor: no recursion, so depth costs nothing.  VISIT returns false
+ * to stop early. */
+typedef bool NodeVisitor(TSNode n, void *ctx);
+void walk_subtree(TSNode root, NodeVisitor *visit, void *ctx);
 
 #endif
