@@ -166,6 +166,18 @@ void irq_free_call(Model *m, const SpecEntry *e, const char *const *args, int na
 	}
 	q->state = IRQ_FREED;
 	step_effect(m, q->desc_gone ? "descriptor gone: free_irq returns silently" : "IRQ %s freed", irq);
+	/* The same expression and cookie requested again and still live: the
+	 * analyzer replays a request loop as copies of one expression
+	 * (pci_irq_vector(pdev, i)), and the free loop over it frees them all.
+	 * Unmanaged only: a devm copy would keep its devres node. */
+	for (int k = 0; k < m->nirqs; k++) {
+		Irq *o = &m->irqs[k];
+		if (k != i && o->state == IRQ_LIVE && o->irq == q->irq && o->dev_id == q->dev_id &&
+		    !o->managed && !q->managed) {
+			o->state = IRQ_FREED;
+			step_effect(m, "IRQ %s (a copy of the same request) freed", irq);
+		}
+	}
 }
 
 void irq_release_node(Model *m, const Node *n)
