@@ -39,14 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		DriverVec drivers = { 0 };
 		join_drivers(&ff, 1, &drivers);
 		for (size_t p = 0; p < sizeof profiles / sizeof *profiles; p++) {
-			AnalyzeConfig cfg = {
-				.spec = fuzz_tables.spec,
-				.profile = profile_by_name(profiles[p]),
-				.rules = &fuzz_tables.rules,
-				.inline_depth = 4,
-				.visit_budget = 200000,
-				.states_per_node = 32,
-			};
+			AnalyzeConfig cfg = analyze_config(fuzz_tables.spec, profile_by_name(profiles[p]),
+							   &fuzz_tables.rules);
 			Arena arena = { 0 };
 			FindingVec found = { 0 };
 			DirAnalysis *da = dir_analysis_new(&cfg, &ff, 1, &arena);

@@ -13,7 +13,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <tree_sitter/api.h>
 
 #include "scan.h"
 
@@ -41,16 +40,7 @@ static bool fuzz_facts(const uint8_t *data, size_t size, FileFacts *ff, char **s
 	*src = xmalloc(size + 1);
 	memcpy(*src, data, size);
 	(*src)[size] = '\0';
-	char *masked = xmalloc(size + 1);
-	mask_macros(&fuzz_tables.macros, *src, size, masked);
-	TSTree *tree = parser_parse(fuzz_parser, masked, size);
-	free(masked);
-	if (!tree)
-		return false;
-	*ff = (FileFacts){ .path = "fuzz.c", .rel = "fuzz.c", .bytes = size };
-	extract_file(ff, tree, *src, &fuzz_tables.buses, &fuzz_tables.conv);
-	ts_tree_delete(tree);
-	return true;
+	return parse_facts(&fuzz_tables, fuzz_parser, "fuzz.c", "fuzz.c", *src, size, ff);
 }
 
 #endif

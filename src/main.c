@@ -13,7 +13,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <tree_sitter/api.h>
 #include <unistd.h>
 
 #include "model/model.h"
@@ -236,14 +235,7 @@ static int by_place(const void *x, const void *y)
 static void analyze_dir(const ScanOptions *o, const Tables *t, FileFacts *files, size_t nfiles,
 			DriverVec *drivers, DirResult *res, FILE *msg, Arena *arena, FindingVec *found)
 {
-	AnalyzeConfig cfg = {
-		.spec = t->spec,
-		.profile = profile_by_name(o->semantics),
-		.rules = &t->rules,
-		.inline_depth = 4,
-		.visit_budget = 200000,
-		.states_per_node = 16,
-	};
+	AnalyzeConfig cfg = analyze_config(t->spec, profile_by_name(o->semantics), &t->rules);
 	DirAnalysis *da = dir_analysis_new(&cfg, files, nfiles, arena);
 	for (size_t i = 0; i < drivers->n; i++) {
 		DriverReport rep;
@@ -356,16 +348,12 @@ static int cmd_facts(int argc, char **argv)
 		walk_free(&w);
 		return 2;
 	}
-	char *masked = xmalloc(n + 1);
-	mask_macros(&t.macros, src, n, masked);
 	Parser *p = parser_new(60 * 1000 * 1000);
-	TSTree *tree = parser_parse(p, masked, n);
-	if (!tree) {
+	FileFacts ff;
+	if (!parse_facts(&t, p, wf->path, wf->rel, src, n, &ff)) {
 		fprintf(stderr, "teardown: %s: parse timeout\n", file);
 		return 2;
 	}
-	FileFacts ff = { .path = wf->path, .rel = wf->rel, .bytes = n };
-	extract_file(&ff, tree, src, &t.buses, &t.conv);
 	if (json) {
 		json_t *j = facts_json(&ff);
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -373,10 +361,8 @@ static int cmd_facts(int argc, char **argv)
 		json_decref(j);
 	} else
 		facts_print(stdout, &ff, cfg);
-	ts_tree_delete(tree);
 	parser_free(p);
 	arena_free(&ff.arena);
-	free(masked);
 	free(src);
 	walk_free(&w);
 	return 0;

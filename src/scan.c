@@ -42,21 +42,20 @@ int tables_load(Tables *t)
 	}
 	/* A file is worth parsing if it mentions a driver struct, or an API
 	 * the spec knows.  All three lists are data. */
-	for (int i = 0; i < t->buses.nbuses; i++) {
-		strset_add(&t->prefilter, t->buses.buses[i].struct_name, NULL);
-		strset_add(&t->driver_structs, t->buses.buses[i].struct_name, NULL);
-	}
+	for (int i = 0; i < t->buses.nbuses; i++)
+		strset_add(&t->prefilter, t->buses.buses[i].struct_name,
+			   (void *)(uintptr_t)(MENTION_API | MENTION_DRIVER));
 	int n;
 	const char *const *names = spec_names(t->spec, &n);
 	for (int i = 0; i < n; i++)
-		strset_add(&t->prefilter, names[i], NULL);
+		strset_add(&t->prefilter, names[i], (void *)(uintptr_t)MENTION_API);
 	return datafile_read("prefilter", add_prefilter_names, &t->prefilter);
 }
 
 static const char *add_prefilter_names(const DataLine *l, void *ctx)
 {
 	for (int i = 0; i < l->nfields; i++)
-		strset_add(ctx, l->field[i], NULL);
+		strset_add(ctx, l->field[i], (void *)(uintptr_t)MENTION_API);
 	return NULL;
 }
 
@@ -98,20 +97,25 @@ static bool bsearch_index(const size_t *v, size_t n, size_t i)
 	return lo < n && v[lo] == i;
 }
 
-/* Parse SRC and extract its facts into FF; false on a parse timeout. */
-static bool parse_file(Scan *s, Parser *parser, const WalkFile *f, const char *src, size_t n,
-		       FileFacts *ff)
+bool parse_facts(const Tables *t, Parser *parser, const char *path, const char *rel, const char *src,
+		 size_t n, FileFacts *ff)
 {
 	char *masked = xmalloc(n + 1);
-	mask_macros(&s->t->macros, src, n, masked);
+	mask_macros(&t->macros, src, n, masked);
 	TSTree *tree = parser_parse(parser, masked, n);
 	free(masked);
 	if (!tree)
 		return false;
-	*ff = (FileFacts){ .path = f->path, .rel = f->rel, .bytes = n };
-	extract_file(ff, tree, src, &s->t->buses, &s->t->conv);
+	*ff = (FileFacts){ .path = path, .rel = rel, .bytes = n };
+	extract_file(ff, tree, src, &t->buses, &t->conv);
 	ts_tree_delete(tree);
 	return true;
+}
+
+static bool parse_file(Scan *s, Parser *parser, const WalkFile *f, const char *src, size_t n,
+		       FileFacts *ff)
+{
+	return parse_facts(s->t, parser, f->path, f->rel, src, n, ff);
 }
 
 /* A callback whose definition was not found may live in a sibling that the
@@ -125,7 +129,7 @@ static bool parse_unresolved(Scan *s, Parser *parser, const WalkDir *d, const si
 	for (size_t i = 0; i < drivers->n; i++)
 		for (uint32_t k = 0; k < drivers->v[i].ncallbacks; k++)
 			if (!drivers->v[i].callbacks[k].func)
-				strset_add(&names, drivers->v[i].callbacks[k].name, NULL);
+				strset_add(&names, drivers->v[i].callbacks[k].name, (void *)(uintptr_t)MENTION_API);
 	bool added = false;
 	char detail[256];
 	for (size_t k = 0; names.n && k < npassed; k++) {
@@ -133,7 +137,7 @@ static bool parse_unresolved(Scan *s, Parser *parser, const WalkDir *d, const si
 		size_t n;
 		SkipReason why;
 		char *src = read_source(f, READ_LIMIT, &n, &why, detail, sizeof detail);
-		if (src && n <= s->o->max_size && mentions_any(&names, src, n) &&
+		if (src && n <= s->o->max_size && mentions(&names, src, n, MENTION_API) &&
 		    parse_file(s, parser, f, src, n, &facts[*nfacts])) {
 			res->skipped[SKIP_NO_API]--;
 			res->bytes_parsed += n;
@@ -179,8 +183,9 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 			note(msg, f, why, detail);
 			continue;
 		}
-		has_driver = has_driver || mentions_any(&s->t->driver_structs, srcs[i], lens[i]);
-		if (!mentions_any(&s->t->prefilter, srcs[i], lens[i])) {
+		unsigned kinds = mentions(&s->t->prefilter, srcs[i], lens[i], MENTION_API | MENTION_DRIVER);
+		has_driver = has_driver || (kinds & MENTION_DRIVER);
+		if (!(kinds & MENTION_API)) {
 			/* Not kept: a huge generated header that names no API is
 			 * not worth its memory, nor a notice, only a count. */
 			free(srcs[i]);

@@ -29,11 +29,16 @@ typedef struct {
 	MacroTable macros;
 	Spec *spec;
 	RuleTable rules;
-	StrSet prefilter; /* identifiers that make a file worth parsing */
-	StrSet driver_structs; /* a directory with none of these has no driver */
+	StrSet prefilter; /* identifier -> MENTION_* kinds: worth a parse, names a driver struct */
 } Tables;
 
 int tables_load(Tables *t);
+
+/* Mask, parse and extract SRC (N bytes, NUL-terminated) into FF, whose
+ * arena the caller frees; false when the parser gave up.  The facts quote
+ * SRC's text, not the masked copy the parser saw. */
+bool parse_facts(const Tables *t, Parser *parser, const char *path, const char *rel, const char *src,
+		 size_t n, FileFacts *ff);
 
 /* What a worker produces for one directory; printed by the main thread in
  * walk order, so output never depends on scheduling. */

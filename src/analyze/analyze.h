@@ -36,6 +36,9 @@ typedef struct {
 	int states_per_node; /* a replay of a function visits at most this times its nodes */
 } AnalyzeConfig;
 
+/* The configuration scans use: their bounds on inlining, paths and states. */
+AnalyzeConfig analyze_config(const Spec *spec, const Profile *profile, const RuleTable *rules);
+
 typedef VEC(Finding) FindingVec;
 
 typedef struct {

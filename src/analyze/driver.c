@@ -131,6 +131,18 @@ static void finish(Walk *w, PState st, void (*phase)(Model *, const ModelOrigin 
 	VEC_FREE(&done);
 }
 
+AnalyzeConfig analyze_config(const Spec *spec, const Profile *profile, const RuleTable *rules)
+{
+	return (AnalyzeConfig){
+		.spec = spec,
+		.profile = profile,
+		.rules = rules,
+		.inline_depth = 4,
+		.visit_budget = 200000,
+		.states_per_node = 16,
+	};
+}
+
 void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverReport *rep)
 {
 	const AnalyzeConfig *cfg = da->cfg;

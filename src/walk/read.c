@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,11 +94,12 @@ static inline bool ident_char(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-bool mentions_any(const StrSet *names, const char *text, size_t n)
+unsigned mentions(const StrSet *names, const char *text, size_t n, unsigned want)
 {
 	const unsigned char *s = (const unsigned char *)text;
+	unsigned seen = 0;
 	size_t i = 0;
-	while (i < n) {
+	while (i < n && (seen & want) != want) {
 		if (!ident_char(s[i])) {
 			i++;
 			continue;
@@ -105,11 +107,8 @@ bool mentions_any(const StrSet *names, const char *text, size_t n)
 		size_t start = i;
 		while (i < n && ident_char(s[i]))
 			i++;
-		int hit = 0;
 		if (!(s[start] >= '0' && s[start] <= '9'))
-			strset_get(names, text + start, i - start, &hit);
-		if (hit)
-			return true;
+			seen |= (unsigned)(uintptr_t)strset_get(names, text + start, i - start, NULL);
 	}
-	return false;
+	return seen;
 }

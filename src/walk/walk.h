@@ -54,7 +54,11 @@ enum { READ_LIMIT = 1 << 30 };
 char *read_source(const WalkFile *f, size_t max_bytes, size_t *len, SkipReason *why,
 		  char *detail, size_t detail_size);
 
-/* Does TEXT mention any identifier in NAMES?  (The prefilter.) */
-bool mentions_any(const StrSet *names, const char *text, size_t n);
+/* The kinds of names the prefilter looks for: a name's value in the set. */
+enum { MENTION_API = 1, MENTION_DRIVER = 2 };
+
+/* The kinds (values, OR-ed) of the names in NAMES that TEXT mentions; the
+ * scan stops once every kind in WANT has been seen.  (The prefilter.) */
+unsigned mentions(const StrSet *names, const char *text, size_t n, unsigned want);
 
 #endif
