@@ -36,6 +36,9 @@ static const char usage_text[] =
 	"                             (--cfg: text, with control-flow graphs)\n"
 	"  model [options] TRACE      replay an API trace through the kernel model\n"
 	"                             (teardown model --help)\n"
+	"  names                      the identifiers that make a file worth parsing,\n"
+	"                             one per line (grep -rlwFf <(teardown names) finds\n"
+	"                             the files a scan parses, in directories with a driver)\n"
 	"\n"
 	"options for scan and drivers:\n"
 	"  -j, --jobs N          worker threads (default: online CPUs)\n"
@@ -368,6 +371,33 @@ static int cmd_facts(int argc, char **argv)
 	return 0;
 }
 
+static int by_string(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* names: the prefilter's identifiers, sorted, so that other tools (grep in
+ * bench/speed) can be asked the same question the scan asks of each file. */
+static int cmd_names(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return usage(stderr, 2);
+	static Tables t;
+	if (load_tables(&t) < 0)
+		return 2;
+	const char **v = xcalloc(t.prefilter.n ? t.prefilter.n : 1, sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < t.prefilter.cap; i++)
+		if ((uintptr_t)strset_value_at(&t.prefilter, i) & (MENTION_API | MENTION_DRIVER))
+			v[n++] = strset_key_at(&t.prefilter, i);
+	qsort(v, n, sizeof *v, by_string);
+	for (size_t i = 0; i < n; i++)
+		puts(v[i]);
+	free(v);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -385,6 +415,8 @@ int main(int argc, char **argv)
 		return cmd_facts(argc - 1, argv + 1);
 	if (!strcmp(cmd, "model"))
 		return model_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "names"))
+		return cmd_names(argc - 1, argv + 1);
 	fprintf(stderr, "teardown: unknown command '%s'\n", cmd);
 	return usage(stderr, 2);
 }

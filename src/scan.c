@@ -10,8 +10,10 @@
  * in flight.
  *
  * Per file the stages are: read (or skip, with a reason) → prefilter →
- * mask kernel macros → parse → extract.  A file skipped for any reason but
- * the prefilter gets a notice on stderr; every file is counted once.
+ * mask kernel macros → split into top-level items; per directory, the items
+ * a driver can reach are chosen (parse/select.c); per file again, parse
+ * those items → extract.  A file skipped for any reason but the prefilter
+ * or reachability gets a notice on stderr; every file is counted once.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -27,6 +29,7 @@
 #include "util/datafile.h"
 
 static const char *add_prefilter_names(const DataLine *l, void *ctx);
+static void add_kind(StrSet *set, const char *name, unsigned kind);
 
 int tables_load(Tables *t)
 {
@@ -41,21 +44,31 @@ int tables_load(Tables *t)
 		return -1;
 	}
 	/* A file is worth parsing if it mentions a driver struct, or an API
-	 * the spec knows.  All three lists are data. */
+	 * the spec knows; an item roots the parse if it names a driver struct
+	 * or a registration function.  All these lists are data. */
 	for (int i = 0; i < t->buses.nbuses; i++)
-		strset_add(&t->prefilter, t->buses.buses[i].struct_name,
-			   (void *)(uintptr_t)(MENTION_API | MENTION_DRIVER));
+		add_kind(&t->prefilter, t->buses.buses[i].struct_name,
+			 MENTION_API | MENTION_DRIVER | MENTION_ROOT);
+	for (size_t i = 0; i < t->buses.registers.cap; i++)
+		if (strset_key_at(&t->buses.registers, i))
+			add_kind(&t->prefilter, strset_key_at(&t->buses.registers, i), MENTION_ROOT);
 	int n;
 	const char *const *names = spec_names(t->spec, &n);
 	for (int i = 0; i < n; i++)
-		strset_add(&t->prefilter, names[i], (void *)(uintptr_t)MENTION_API);
+		add_kind(&t->prefilter, names[i], MENTION_API);
 	return datafile_read("prefilter", add_prefilter_names, &t->prefilter);
+}
+
+static void add_kind(StrSet *set, const char *name, unsigned kind)
+{
+	unsigned old = (unsigned)(uintptr_t)strset_get(set, name, strlen(name), NULL);
+	strset_set(set, name, (void *)(uintptr_t)(old | kind));
 }
 
 static const char *add_prefilter_names(const DataLine *l, void *ctx)
 {
 	for (int i = 0; i < l->nfields; i++)
-		strset_add(ctx, l->field[i], (void *)(uintptr_t)MENTION_API);
+		add_kind(ctx, l->field[i], MENTION_API);
 	return NULL;
 }
 
@@ -83,18 +96,25 @@ static void note(FILE *msg, const WalkFile *f, SkipReason r, const char *detail)
 	fputc('\n', msg);
 }
 
-/* Is I among the sorted indices V[0..N)? */
-static bool bsearch_index(const size_t *v, size_t n, size_t i)
+/* Parse the NITEMS ITEMS of MASKED (all of it when none) and extract
+ * facts quoting SRC. */
+static bool parse_masked(const Tables *t, Parser *parser, const char *path, const char *rel,
+			 const char *src, const char *masked, size_t n, const Item *items, size_t nitems,
+			 FileFacts *ff)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (v[mid] < i)
-			lo = mid + 1;
-		else
-			hi = mid;
+	TSTree *one, **trees = nitems ? xmalloc(nitems * sizeof *trees) : &one;
+	bool ok = nitems ? parser_parse_items(parser, masked, n, items, nitems, trees)
+			 : (one = parser_parse(parser, masked, n)) != NULL;
+	size_t ntrees = nitems ? nitems : 1;
+	if (ok) {
+		*ff = (FileFacts){ .path = path, .rel = rel, .bytes = n };
+		extract_file(ff, trees, ntrees, src, &t->buses, &t->conv);
+		for (size_t i = 0; i < ntrees; i++)
+			ts_tree_delete(trees[i]);
 	}
-	return lo < n && v[lo] == i;
+	if (nitems)
+		free(trees);
+	return ok;
 }
 
 bool parse_facts(const Tables *t, Parser *parser, const char *path, const char *rel, const char *src,
@@ -102,28 +122,108 @@ bool parse_facts(const Tables *t, Parser *parser, const char *path, const char *
 {
 	char *masked = xmalloc(n + 1);
 	mask_macros(&t->macros, src, n, masked);
-	TSTree *tree = parser_parse(parser, masked, n);
+	bool ok = parse_masked(t, parser, path, rel, src, masked, n, NULL, 0, ff);
 	free(masked);
-	if (!tree)
-		return false;
-	*ff = (FileFacts){ .path = path, .rel = rel, .bytes = n };
-	extract_file(ff, tree, src, &t->buses, &t->conv);
-	ts_tree_delete(tree);
-	return true;
+	return ok;
 }
 
-static bool parse_file(Scan *s, Parser *parser, const WalkFile *f, const char *src, size_t n,
-		       FileFacts *ff)
+/* One directory on its way from files to facts. */
+typedef struct {
+	Scan *s;
+	Parser *parser;
+	const WalkDir *d;
+	DirResult *res;
+	FILE *msg;
+	char **srcs;      /* per file: its text while it may be parsed */
+	size_t *lens;
+	SelectFile *sel;  /* per file: masked text and items of the candidates */
+	bool *noted;      /* per file: skipped while reading, counted then */
+	bool *timed_out;  /* per file: the last parse gave up */
+	FileFacts *facts; /* of the files parsed, in walk order */
+	size_t nfacts;
+} DirScan;
+
+/* Read the directory's files, count and note the unreadable ones, and drop
+ * the text of those that name no API.  True if any file names a driver
+ * struct: if none does, nothing here can be reported. */
+static bool read_dir(DirScan *ds)
 {
-	return parse_facts(s->t, parser, f->path, f->rel, src, n, ff);
+	bool has_driver = false;
+	char detail[256];
+	for (size_t i = 0; i < ds->d->nfiles; i++) {
+		const WalkFile *f = &ds->d->files[i];
+		ds->res->files_seen++;
+		SkipReason why = f->skip;
+		const char *why_detail = f->detail;
+		if (why == SKIP_NONE)
+			ds->srcs[i] = read_source(f, READ_LIMIT, &ds->lens[i], &why, detail, sizeof detail),
+			why_detail = detail;
+		if (why != SKIP_NONE) {
+			ds->res->skipped[why]++;
+			note(ds->msg, f, why, why_detail);
+			ds->noted[i] = true;
+			continue;
+		}
+		unsigned kinds = mentions(&ds->s->t->prefilter, ds->srcs[i], ds->lens[i],
+					  MENTION_API | MENTION_DRIVER);
+		has_driver = has_driver || (kinds & MENTION_DRIVER);
+		if (!(kinds & MENTION_API)) {
+			/* Not kept: a huge generated header that names no API is
+			 * not worth its memory, nor a notice, only a count. */
+			free(ds->srcs[i]);
+			ds->srcs[i] = NULL;
+		}
+	}
+	return has_driver;
+}
+
+/* Make file I a candidate for parsing: mask it and split it into items. */
+static void prepare(DirScan *ds, size_t i)
+{
+	SelectFile *sf = &ds->sel[i];
+	char *masked = xmalloc(ds->lens[i] + 1);
+	mask_macros(&ds->s->t->macros, ds->srcs[i], ds->lens[i], masked);
+	sf->text = masked;
+	if (split_items(masked, ds->lens[i], &sf->items, &sf->names) < 0) {
+		Item whole = { .end = (uint32_t)ds->lens[i] };
+		VEC_PUSH(&sf->items, whole);
+		sf->whole = true;
+	}
+}
+
+static void free_facts(DirScan *ds)
+{
+	for (size_t i = 0; i < ds->nfacts; i++)
+		arena_free(&ds->facts[i].arena);
+	ds->nfacts = 0;
+}
+
+/* Choose the reachable items of the candidates and parse them into facts. */
+static void parse_chosen(DirScan *ds)
+{
+	const Tables *t = ds->s->t;
+	select_items(ds->sel, ds->d->nfiles, &t->prefilter, MENTION_ROOT,
+		     analyze_config(t->spec, NULL, &t->rules).inline_depth);
+	free_facts(ds);
+	for (size_t i = 0; i < ds->d->nfiles; i++) {
+		const SelectFile *sf = &ds->sel[i];
+		const WalkFile *f = &ds->d->files[i];
+		ds->timed_out[i] = false;
+		if (!sf->text || !sf->chosen.n)
+			continue;
+		if (parse_masked(t, ds->parser, f->path, f->rel, ds->srcs[i], sf->text, ds->lens[i],
+				 sf->whole ? NULL : sf->chosen.v, sf->whole ? 0 : sf->chosen.n,
+				 &ds->facts[ds->nfacts]))
+			ds->nfacts++;
+		else
+			ds->timed_out[i] = true;
+	}
 }
 
 /* A callback whose definition was not found may live in a sibling that the
  * prefilter passed over (a pci.c that defines probe but names no API).
- * Parse those siblings that mention an unresolved name; true if any was. */
-static bool parse_unresolved(Scan *s, Parser *parser, const WalkDir *d, const size_t *passed_over,
-			     size_t npassed, const DriverVec *drivers, FileFacts *facts, size_t *nfacts,
-			     DirResult *res)
+ * Make candidates of those that mention an unresolved name; true if any. */
+static bool adopt_unresolved(DirScan *ds, const DriverVec *drivers)
 {
 	StrSet names = { 0 };
 	for (size_t i = 0; i < drivers->n; i++)
@@ -132,118 +232,120 @@ static bool parse_unresolved(Scan *s, Parser *parser, const WalkDir *d, const si
 				strset_add(&names, drivers->v[i].callbacks[k].name, (void *)(uintptr_t)MENTION_API);
 	bool added = false;
 	char detail[256];
-	for (size_t k = 0; names.n && k < npassed; k++) {
-		const WalkFile *f = &d->files[passed_over[k]];
-		size_t n;
+	for (size_t i = 0; names.n && i < ds->d->nfiles; i++) {
+		const WalkFile *f = &ds->d->files[i];
+		if (ds->noted[i] || ds->srcs[i])
+			continue; /* unreadable, or already a candidate */
 		SkipReason why;
-		char *src = read_source(f, READ_LIMIT, &n, &why, detail, sizeof detail);
-		if (src && n <= s->o->max_size && mentions(&names, src, n, MENTION_API) &&
-		    parse_file(s, parser, f, src, n, &facts[*nfacts])) {
-			res->skipped[SKIP_NO_API]--;
-			res->bytes_parsed += n;
-			res->error_bytes += facts[*nfacts].error_bytes;
-			(*nfacts)++;
+		ds->srcs[i] = read_source(f, READ_LIMIT, &ds->lens[i], &why, detail, sizeof detail);
+		if (ds->srcs[i] && ds->lens[i] <= ds->s->o->max_size &&
+		    mentions(&names, ds->srcs[i], ds->lens[i], MENTION_API)) {
+			prepare(ds, i);
 			added = true;
+			continue;
 		}
-		free(src);
+		free(ds->srcs[i]);
+		ds->srcs[i] = NULL;
 	}
 	strset_free(&names);
 	return added;
 }
 
+/* Count every file of the directory once, by what finally became of it. */
+static void account(DirScan *ds, bool has_driver)
+{
+	DirResult *res = ds->res;
+	char detail[256];
+	for (size_t i = 0, k = 0; i < ds->d->nfiles; i++) {
+		const WalkFile *f = &ds->d->files[i];
+		const SelectFile *sf = &ds->sel[i];
+		if (ds->noted[i])
+			continue;
+		if (!has_driver) {
+			res->skipped[SKIP_NO_DRIVER]++;
+		} else if (!ds->srcs[i]) {
+			res->skipped[SKIP_NO_API]++;
+		} else if (!sf->text) {
+			res->skipped[SKIP_TOO_LARGE]++;
+			snprintf(detail, sizeof detail, "%zu bytes, parse limit %zu (--max-size)", ds->lens[i],
+				 ds->s->o->max_size);
+			note(ds->msg, f, SKIP_TOO_LARGE, detail);
+		} else if (!sf->chosen.n) {
+			res->skipped[SKIP_UNREACHABLE]++;
+		} else if (ds->timed_out[i]) {
+			res->skipped[SKIP_PARSE_TIMEOUT]++;
+			snprintf(detail, sizeof detail, "gave up after %llu ms (--parse-timeout)",
+				 (unsigned long long)(ds->s->o->parse_timeout_us / 1000));
+			note(ds->msg, f, SKIP_PARSE_TIMEOUT, detail);
+		} else {
+			for (size_t c = 0; c < sf->chosen.n; c++)
+				res->bytes_parsed += sf->chosen.v[c].end - sf->chosen.v[c].start;
+			res->bytes_candidate += ds->lens[i];
+			res->error_bytes += ds->facts[k++].error_bytes;
+		}
+	}
+}
+
 static void scan_dir(Scan *s, Parser *parser, size_t di)
 {
 	const WalkDir *d = &s->walk.dirs.v[di];
+	size_t n = d->nfiles;
 	DirResult *res = &s->results[di];
-	FILE *msg = open_memstream(&res->messages, &res->messages_len);
+	DirScan ds = {
+		.s = s,
+		.parser = parser,
+		.d = d,
+		.res = res,
+		.msg = open_memstream(&res->messages, &res->messages_len),
+		.srcs = xcalloc(n, sizeof *ds.srcs),
+		.lens = xcalloc(n, sizeof *ds.lens),
+		.sel = xcalloc(n, sizeof *ds.sel),
+		.noted = xcalloc(n, sizeof *ds.noted),
+		.timed_out = xcalloc(n, sizeof *ds.timed_out),
+		.facts = xcalloc(n, sizeof *ds.facts),
+	};
 	FILE *out = open_memstream(&res->out, &res->out_len);
 	res->items = s->o->json ? json_array() : NULL;
-	FileFacts *facts = xcalloc(d->nfiles, sizeof *facts);
-	size_t *passed_over = xcalloc(d->nfiles, sizeof *passed_over);
-	size_t nfacts = 0, npassed = 0;
-	char detail[256];
 
-	/* Read the directory first: if no file names a driver struct, nothing
-	 * here can be reported, and none of it is worth a parse. */
-	char **srcs = xcalloc(d->nfiles, sizeof *srcs);
-	size_t *lens = xcalloc(d->nfiles, sizeof *lens);
-	bool has_driver = false;
-	for (size_t i = 0; i < d->nfiles; i++) {
-		const WalkFile *f = &d->files[i];
-		res->files_seen++;
-		if (f->skip != SKIP_NONE) {
-			res->skipped[f->skip]++;
-			note(msg, f, f->skip, f->detail);
-			continue;
-		}
-		SkipReason why;
-		srcs[i] = read_source(f, READ_LIMIT, &lens[i], &why, detail, sizeof detail);
-		if (!srcs[i]) {
-			res->skipped[why]++;
-			note(msg, f, why, detail);
-			continue;
-		}
-		unsigned kinds = mentions(&s->t->prefilter, srcs[i], lens[i], MENTION_API | MENTION_DRIVER);
-		has_driver = has_driver || (kinds & MENTION_DRIVER);
-		if (!(kinds & MENTION_API)) {
-			/* Not kept: a huge generated header that names no API is
-			 * not worth its memory, nor a notice, only a count. */
-			free(srcs[i]);
-			srcs[i] = NULL;
-			passed_over[npassed++] = i;
-		}
-	}
-	for (size_t i = 0; i < d->nfiles; i++, atomic_fetch_add(&s->files_done, 1)) {
-		const WalkFile *f = &d->files[i];
-		char *src = srcs[i];
-		size_t n = lens[i];
-		if (f->skip != SKIP_NONE || (!src && !bsearch_index(passed_over, npassed, i)))
-			continue; /* counted and noted in the first pass */
-		if (!has_driver) {
-			res->skipped[SKIP_NO_DRIVER]++;
-		} else if (!src) {
-			res->skipped[SKIP_NO_API]++;
-		} else if (n > s->o->max_size) {
-			res->skipped[SKIP_TOO_LARGE]++;
-			snprintf(detail, sizeof detail, "%zu bytes, parse limit %zu (--max-size)", n,
-				 s->o->max_size);
-			note(msg, f, SKIP_TOO_LARGE, detail);
-		} else if (parse_file(s, parser, f, src, n, &facts[nfacts])) {
-			res->bytes_parsed += n;
-			res->error_bytes += facts[nfacts].error_bytes;
-			nfacts++;
-		} else {
-			res->skipped[SKIP_PARSE_TIMEOUT]++;
-			snprintf(detail, sizeof detail, "gave up after %llu ms (--parse-timeout)",
-				 (unsigned long long)(s->o->parse_timeout_us / 1000));
-			note(msg, f, SKIP_PARSE_TIMEOUT, detail);
-		}
-		free(src);
-	}
-	free(srcs);
-	free(lens);
-	if (!has_driver)
-		npassed = 0;
-
+	bool has_driver = read_dir(&ds);
+	for (size_t i = 0; has_driver && i < n; i++)
+		if (ds.srcs[i] && ds.lens[i] <= s->o->max_size)
+			prepare(&ds, i);
 	DriverVec drivers = { 0 };
-	join_drivers(facts, nfacts, &drivers);
-	if (parse_unresolved(s, parser, d, passed_over, npassed, &drivers, facts, &nfacts, res)) {
-		drivers_free(&drivers);
-		join_drivers(facts, nfacts, &drivers);
+	if (has_driver) {
+		parse_chosen(&ds);
+		join_drivers(ds.facts, ds.nfacts, &drivers);
+		if (adopt_unresolved(&ds, &drivers)) {
+			drivers_free(&drivers);
+			parse_chosen(&ds);
+			join_drivers(ds.facts, ds.nfacts, &drivers);
+		}
 	}
+	account(&ds, has_driver);
+	atomic_fetch_add(&s->files_done, n);
 	for (size_t i = 0; i < drivers.n; i++) {
 		const Bus *b = drivers.v[i].bus;
 		res->drivers_by_bus[b - s->t->buses.buses]++;
 	}
-	s->consume(s->ctx, s->t, facts, nfacts, &drivers, out, res->items, res, msg);
+	s->consume(s->ctx, s->t, ds.facts, ds.nfacts, &drivers, out, res->items, res, ds.msg);
 	drivers_free(&drivers);
-	for (size_t i = 0; i < nfacts; i++) {
-		res->arena_bytes += facts[i].arena.bytes;
-		arena_free(&facts[i].arena);
+	for (size_t i = 0; i < ds.nfacts; i++)
+		res->arena_bytes += ds.facts[i].arena.bytes;
+	free_facts(&ds);
+	for (size_t i = 0; i < n; i++) {
+		free(ds.srcs[i]);
+		free((char *)ds.sel[i].text);
+		VEC_FREE(&ds.sel[i].items);
+		VEC_FREE(&ds.sel[i].names);
+		VEC_FREE(&ds.sel[i].chosen);
 	}
-	free(facts);
-	free(passed_over);
-	fclose(msg);
+	free(ds.srcs);
+	free(ds.lens);
+	free(ds.sel);
+	free(ds.noted);
+	free(ds.timed_out);
+	free(ds.facts);
+	fclose(ds.msg);
 	fclose(out);
 }
 
@@ -278,6 +380,7 @@ static void merge(DirResult *total, const DirResult *r)
 	for (int k = 0; k < SKIP_COUNT; k++)
 		total->skipped[k] += r->skipped[k];
 	total->bytes_parsed += r->bytes_parsed;
+	total->bytes_candidate += r->bytes_candidate;
 	total->error_bytes += r->error_bytes;
 	if (r->arena_bytes > total->arena_bytes) /* the largest directory's facts */
 		total->arena_bytes = r->arena_bytes;

@@ -44,7 +44,9 @@ bool parse_facts(const Tables *t, Parser *parser, const char *path, const char *
  * walk order, so output never depends on scheduling. */
 typedef struct {
 	size_t files_seen, skipped[SKIP_COUNT];
-	size_t bytes_parsed, error_bytes, arena_bytes;
+	size_t bytes_parsed;    /* what the parser read: the chosen items */
+	size_t bytes_candidate; /* the whole of the files it read them from */
+	size_t error_bytes, arena_bytes;
 	size_t drivers_by_bus[MAX_BUSES];
 	size_t findings;
 	size_t warnings; /* findings above note: they decide the exit status */

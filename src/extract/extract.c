@@ -1,7 +1,9 @@
 /*
  * extract.c — one pass over a syntax tree, turning it into facts.
  *
- * The tree is walked once, in document order, with a tree cursor: no
+ * A scan parses a file item by item (parse/items.c), so a file comes as
+ * several trees, one per item in text order; they are walked as one.
+ * Each tree is walked once, in document order, with a tree cursor: no
  * recursion, so a file of 100 000 nested braces costs a loop, not a stack.
  * Three kinds of node matter:
  *
@@ -379,11 +381,12 @@ static bool visit(TSNode n, void *ctx)
 		VEC_FREE(&(vec));                                                              \
 	} while (0)
 
-void extract_file(FileFacts *f, const TSTree *tree, const char *src, const BusTable *buses,
-		  const Conventions *conv)
+void extract_file(FileFacts *f, TSTree *const *trees, size_t ntrees, const char *src,
+		  const BusTable *buses, const Conventions *conv)
 {
 	Ctx c = { .f = f, .src = src, .buses = buses, .cur_func = -1 };
-	walk_subtree(ts_tree_root_node(tree), visit, &c);
+	for (size_t i = 0; i < ntrees; i++)
+		walk_subtree(ts_tree_root_node(trees[i]), visit, &c);
 	for (size_t i = 0; i < c.calls.n; i++)
 		if (c.calls.v[i].func >= 0)
 			c.funcs.v[c.calls.v[i].func].ncalls++;

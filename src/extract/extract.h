@@ -40,10 +40,11 @@ struct TSTree;
 /* Look up the grammar's node kinds; call once before the workers start. */
 void extract_init(void);
 /* Extract the facts of one parsed file into F (whose path, rel, bytes and
- * arena are set by the caller).  SRC is the original text: facts quote it,
- * not the masked copy the parser saw. */
-void extract_file(FileFacts *f, const struct TSTree *tree, const char *src, const BusTable *buses,
-		  const Conventions *conv);
+ * arena are set by the caller) from its NTREES syntax trees: the whole file,
+ * or one per parsed item, in text order.  SRC is the original text: facts
+ * quote it, not the masked copy the parser saw. */
+void extract_file(FileFacts *f, struct TSTree *const *trees, size_t ntrees, const char *src,
+		  const BusTable *buses, const Conventions *conv);
 
 /* Join the drivers of one directory's files: each driver struct initializer
  * with its registration and the definitions of its callbacks, looked up in

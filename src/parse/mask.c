@@ -18,7 +18,7 @@
  * the tree's positions are the original file's.
  *
  * The scanner skips comments, string and character literals and
- * preprocessor lines (a `#define for_each_x(...)` keeps its name).  Which
+ * preprocessor lines (util/clex.c) (a `#define for_each_x(...)` keeps its name).  Which
  * names to mask is data (data/kernel-macros).
  *
  * Finding the parenthesis that closes a macro's arguments must not cost a
@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/clex.h"
 #include "parse/parse.h"
 #include "teardown.h"
 #include "util/datafile.h"
@@ -67,41 +68,7 @@ int macro_table_load(MacroTable *t)
 
 static int is_ident(int c)
 {
-	return isalnum(c) || c == '_';
-}
-
-/* Index just past the literal or comment starting at I. */
-static size_t skip_literal(const char *s, size_t i, size_t n)
-{
-	if (s[i] == '/' && i + 1 < n && s[i + 1] == '/') {
-		while (i < n && s[i] != '\n')
-			i++;
-		return i;
-	}
-	if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
-		for (i += 2; i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'); i++)
-			;
-		return i + 2 < n ? i + 2 : n;
-	}
-	char q = s[i++];
-	for (; i < n && s[i] != q && s[i] != '\n'; i++)
-		if (s[i] == '\\')
-			i++;
-	return i < n ? i + 1 : n;
-}
-
-static int starts_literal(const char *s, size_t i, size_t n)
-{
-	return s[i] == '"' || s[i] == '\'' ||
-	       (s[i] == '/' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '*'));
-}
-
-/* Index just past the preprocessor line starting at I, continuations included. */
-static size_t skip_directive(const char *s, size_t i, size_t n)
-{
-	while (i < n && !(s[i] == '\n' && s[i - 1] != '\\'))
-		i++;
-	return i;
+	return lex_ident_char((unsigned char)c);
 }
 
 /* Every '(' of the file outside comments, literals and preprocessor lines,
@@ -123,12 +90,12 @@ static void pair_parens(const char *s, size_t n, Parens *out)
 			continue;
 		}
 		if (line_start && c == '#') {
-			i = skip_directive(s, i, n);
+			i = lex_skip_directive(s, i, n);
 			continue;
 		}
 		line_start = 0;
-		if (starts_literal(s, i, n)) {
-			i = skip_literal(s, i, n);
+		if (lex_starts_literal(s, i, n)) {
+			i = lex_skip_literal(s, i, n);
 			continue;
 		}
 		if (c == '(') {
@@ -212,12 +179,12 @@ void mask_macros(const MacroTable *t, const char *src, size_t n, char *out)
 			continue;
 		}
 		if (line_start && c == '#') {
-			i = skip_directive(src, i, n);
+			i = lex_skip_directive(src, i, n);
 			continue;
 		}
 		line_start = 0;
-		if (starts_literal(src, i, n)) {
-			i = skip_literal(src, i, n);
+		if (lex_starts_literal(src, i, n)) {
+			i = lex_skip_literal(src, i, n);
 			prev = '"';
 			continue;
 		}

@@ -8,6 +8,14 @@
  * at run time with nothing but a false return, so start-up checks the range
  * and says which package to change.
  *
+ * A scan parses only some items of a file (items.c), each on its own:
+ * tree-sitter's included ranges read just the item's bytes, and the tree's
+ * nodes keep the whole file's byte offsets and rows, so facts need no
+ * mapping.  One parse per item, not one parse of all the chosen ranges:
+ * tree-sitter's error recovery over many ranges let one bad function (an
+ * #if inside an expression) spread errors over items hundreds of lines
+ * away; alone, an item's errors stay in it.
+ *
  * Parsing is bounded in time: a pathological file (megabytes of nested
  * parentheses, say) makes the parser give up and the scan report it, rather
  * than hold a worker for minutes.
@@ -62,4 +70,31 @@ TSTree *parser_parse(Parser *p, const char *text, size_t n)
 	if (!t)
 		ts_parser_reset(p->ts);
 	return t;
+}
+
+bool parser_parse_items(Parser *p, const char *text, size_t n, const Item *items, size_t nitems,
+			TSTree **trees)
+{
+	size_t done = 0;
+	for (; n <= UINT32_MAX && done < nitems; done++) {
+		const Item *it = &items[done];
+		TSRange r = {
+			.start_point = { it->start_row, it->start_col },
+			.end_point = { it->end_row, it->end_col },
+			.start_byte = it->start,
+			.end_byte = it->end,
+		};
+		if (!ts_parser_set_included_ranges(p->ts, &r, 1))
+			fatal("tree-sitter refused an item's range (%u..%u)", it->start, it->end);
+		if (!(trees[done] = ts_parser_parse_string(p->ts, NULL, text, (uint32_t)n))) {
+			ts_parser_reset(p->ts);
+			break;
+		}
+	}
+	ts_parser_set_included_ranges(p->ts, NULL, 0); /* the whole text again */
+	if (done == nitems)
+		return true;
+	while (done)
+		ts_tree_delete(trees[--done]);
+	return false;
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "teardown.h"
 #include "util/strset.h"
 
 /* The macros of data/kernel-macros. */
@@ -24,10 +25,50 @@ void mask_macros(const MacroTable *t, const char *src, size_t n, char *out);
  * on failure write the reason to ERR and return -1. */
 int parse_check_abi(char *err, size_t size);
 
+/* A top-level item of a file (items.c): a function definition or a
+ * declaration, as bytes [start, end) and rows/columns from 0. */
+typedef struct {
+	uint32_t start, end;
+	uint32_t start_row, start_col, end_row, end_col;
+	uint32_t first_name, nnames; /* a function definition's names (a NameVec) */
+	bool is_func;
+} Item;
+typedef VEC(Item) ItemVec;
+typedef struct {
+	uint32_t start, len; /* bytes of the text */
+} Name;
+typedef VEC(Name) NameVec;
+
+/* Append the top-level items of masked text S (N bytes) to OUT and the
+ * names of its function definitions to NAMES; -1 (and both unchanged) when
+ * its braces do not balance. */
+int split_items(const char *s, size_t n, ItemVec *out, NameVec *names);
+
+/* A file's part in select_items: its masked text and its items. */
+typedef struct {
+	const char *text;
+	ItemVec items;  /* all of them */
+	NameVec names;  /* their names */
+	ItemVec chosen; /* select_items' choice, in text order */
+	bool whole;    /* not split: one item, always chosen, parsed whole */
+} SelectFile;
+
+/* Choose the items of a directory's files that the analysis can reach:
+ * those naming a ROOT_KIND name of NAMES (the prefilter's driver structs and
+ * registration functions), the functions they name, and the functions
+ * those call, at most MAX_CALLS calls deep (select.c). */
+void select_items(SelectFile *files, size_t nfiles, const StrSet *names, unsigned root_kind,
+		  int max_calls);
+
 typedef struct Parser Parser;
 Parser *parser_new(uint64_t timeout_us);
 void parser_free(Parser *p);
 /* Parse TEXT; NULL when the parser gave up (timeout). */
 struct TSTree *parser_parse(Parser *p, const char *text, size_t n);
+/* Parse each of the NITEMS items of TEXT on its own into TREES[i]; the
+ * trees keep the whole text's positions.  False (and no trees) when the
+ * parser gave up on one (timeout). */
+bool parser_parse_items(Parser *p, const char *text, size_t n, const Item *items, size_t nitems,
+			struct TSTree **trees);
 
 #endif

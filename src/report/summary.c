@@ -13,8 +13,8 @@ void summary_print(FILE *f, const DirResult *t, const Tables *tab, const RunStat
 	size_t parsed = t->files_seen;
 	for (int k = 1; k < SKIP_COUNT; k++)
 		parsed -= t->skipped[k];
-	fprintf(f, "teardown: %zu files seen, %zu parsed (%.1f MiB)", t->files_seen, parsed,
-		t->bytes_parsed / 1048576.0);
+	fprintf(f, "teardown: %zu files seen, %zu parsed (%.1f MiB of their %.1f MiB: the items drivers reach)",
+		t->files_seen, parsed, t->bytes_parsed / 1048576.0, t->bytes_candidate / 1048576.0);
 	const char *sep = "; skipped: ";
 	for (int k = 1; k < SKIP_COUNT; k++)
 		if (t->skipped[k]) {
@@ -53,6 +53,7 @@ json_t *summary_json(const DirResult *t, const Tables *tab, const RunStats *rs)
 	json_object_set_new(j, "files_seen", json_integer((json_int_t)t->files_seen));
 	json_object_set_new(j, "skipped", skipped);
 	json_object_set_new(j, "bytes_parsed", json_integer((json_int_t)t->bytes_parsed));
+	json_object_set_new(j, "bytes_of_parsed_files", json_integer((json_int_t)t->bytes_candidate));
 	json_object_set_new(j, "error_bytes", json_integer((json_int_t)t->error_bytes));
 	json_object_set_new(j, "drivers", drivers);
 	json_object_set_new(j, "drivers_partial", json_integer((json_int_t)t->drivers_partial));

@@ -111,6 +111,11 @@ void *strset_value_at(const StrSet *s, size_t i)
 	return s->slots[i].key ? s->slots[i].value : NULL;
 }
 
+const char *strset_key_at(const StrSet *s, size_t i)
+{
+	return s->slots[i].key;
+}
+
 void strset_free(StrSet *s)
 {
 	for (size_t i = 0; i < s->cap; i++)

@@ -19,6 +19,8 @@ void *strset_get(const StrSet *s, const char *key, size_t len, int *found);
 const char *strset_intern(StrSet *s, const char *key);
 /* Slot I's value (0 <= I < cap), NULL for an empty slot: for iteration. */
 void *strset_value_at(const StrSet *s, size_t i);
+/* Slot I's key, NULL for an empty slot. */
+const char *strset_key_at(const StrSet *s, size_t i);
 void strset_free(StrSet *s);
 
 #endif

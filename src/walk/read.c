@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/clex.h"
 #include "walk/walk.h"
 
 enum { BINARY_PROBE = 8192 };
@@ -89,26 +90,21 @@ fail:
 	return NULL;
 }
 
-static inline bool ident_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 unsigned mentions(const StrSet *names, const char *text, size_t n, unsigned want)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	unsigned seen = 0;
 	size_t i = 0;
 	while (i < n && (seen & want) != want) {
-		if (!ident_char(s[i])) {
+		if (!lex_ident_char(s[i])) {
 			i++;
 			continue;
 		}
 		size_t start = i;
-		while (i < n && ident_char(s[i]))
+		while (i < n && lex_ident_char(s[i]))
 			i++;
 		if (!(s[start] >= '0' && s[start] <= '9'))
 			seen |= (unsigned)(uintptr_t)strset_get(names, text + start, i - start, NULL);
 	}
-	return seen;
+	return seen & want;
 }

@@ -36,6 +36,7 @@ const char *const skip_reason_name[SKIP_COUNT] = {
 	[SKIP_NOT_REGULAR] = "not a regular file",
 	[SKIP_SYMLINK_LOOP] = "symlink loop",
 	[SKIP_PARSE_TIMEOUT] = "parse timeout",
+	[SKIP_UNREACHABLE] = "nothing reachable from a driver",
 };
 
 static bool is_source_name(const char *name)

@@ -17,6 +17,7 @@ typedef enum {
 	SKIP_NOT_REGULAR,  /* a FIFO, socket or device with a source name */
 	SKIP_SYMLINK_LOOP,
 	SKIP_PARSE_TIMEOUT,
+	SKIP_UNREACHABLE,  /* none of its items is reachable from a driver */
 	SKIP_COUNT
 } SkipReason;
 
@@ -55,7 +56,9 @@ char *read_source(const WalkFile *f, size_t max_bytes, size_t *len, SkipReason *
 		  char *detail, size_t detail_size);
 
 /* The kinds of names the prefilter looks for: a name's value in the set. */
-enum { MENTION_API = 1, MENTION_DRIVER = 2 };
+/* What a name of the prefilter says of a file or item that mentions it:
+ * worth a parse, defines a driver, roots the items a scan parses. */
+enum { MENTION_API = 1, MENTION_DRIVER = 2, MENTION_ROOT = 4 };
 
 /* The kinds (values, OR-ed) of the names in NAMES that TEXT mentions; the
  * scan stops once every kind in WANT has been seen.  (The prefilter.) */

@@ -1,9 +1,9 @@
-# Rules for the model's unit-test programs.  A test's check-command reads
+# Rules for the unit-test programs (the model's C API, the item splitter).  A test's check-command reads
 # this after the main Makefile (make -f Makefile -f tests/unit/unit.mk), so
 # the programs build with the same compiler, flags and objects as teardown
 # (command-line overrides such as sanitizer CFLAGS reach it via MAKEFLAGS).
-UNIT_OBJS = $(foreach o,$(OBJS),$(if $(findstring /src/model/,$(o))$(findstring /src/spec/,$(o)),$(o)))
+UNIT_OBJS = $(filter-out %/src/main.o,$(OBJS))
 
 build/tests/unit/%: tests/unit/%.c $(UNIT_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -1,0 +1,134 @@
+/*
+ * select.c — which items of a directory are worth parsing.
+ *
+ * The analysis starts at drivers and follows calls, at most MAX_CALLS deep
+ * from an entry point.  What it can ever look at is therefore known before
+ * any parse: the items that name a driver struct or a registration function
+ * (the roots), the functions they name (the callbacks: entry points), and
+ * the function definitions of the directory that those call, transitively,
+ * MAX_CALLS calls deep.  A function named without a call (a pointer, as in
+ * `devm_add_action(dev, foo_release, ...)`) may be called back by the
+ * kernel, so it is an entry point too, whatever the depth it is named at.
+ * Names are read from text: any identifier of the item, even in a comment.
+ * That over-approximates the calls the analysis follows, never
+ * under-approximates them, so the facts of the chosen items are the facts
+ * the analysis would have used from a whole parse.  Variables are not
+ * followed: an ops table reached from probe (`dev->netdev_ops = &foo_ops`)
+ * pulls in no ndo_* function, which no driver entry point calls.
+ *
+ * A file whose items could not be split is one item, always chosen: it is
+ * parsed whole, and what it names is followed like any other item.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse/parse.h"
+#include "util/clex.h"
+#include "walk/walk.h"
+
+typedef VEC(uint32_t) Queue;
+
+/* The function items of one name, as a list through the occurrences of
+ * names: a function has one name per item, an item may have several. */
+typedef struct {
+	uint32_t item;
+	uint32_t next; /* index + 1 of the next link of the same name, or 0 */
+} Link;
+typedef VEC(Link) Links;
+
+enum { UNCHOSEN = 255 };
+
+/* Every identifier of TEXT [a, b) that names a function item of FUNCS
+ * (value: index + 1 of the first of its LINKS) gets a
+ * distance: D + 1 if called (the identifier is followed by '('), else 1,
+ * since a function named but not called may be a callback the kernel calls
+ * back (a devm action, say), which the analysis replays as from an entry
+ * point.  Items whose distance shrinks within MAX are queued again. */
+static void follow(const char *text, uint32_t a, uint32_t b, uint8_t d, uint8_t max,
+		   const StrSet *funcs, const Links *links, uint8_t *dist, Queue *queue)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	for (uint32_t i = a; i < b;) {
+		if (!lex_ident_char(s[i])) {
+			i++;
+			continue;
+		}
+		uint32_t start = i;
+		while (i < b && lex_ident_char(s[i]))
+			i++;
+		if (s[start] >= '0' && s[start] <= '9')
+			continue;
+		uintptr_t k = (uintptr_t)strset_get(funcs, text + start, i - start, NULL);
+		if (!k)
+			continue;
+		uint32_t j = i;
+		while (j < b && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n'))
+			j++;
+		uint8_t to = j < b && s[j] == '(' ? (uint8_t)(d + 1) : 1;
+		for (; k && to <= max; k = links->v[k - 1].next) {
+			uint32_t item = links->v[k - 1].item;
+			if (to < dist[item]) {
+				dist[item] = to;
+				VEC_PUSH(queue, item);
+			}
+		}
+	}
+}
+
+void select_items(SelectFile *files, size_t nfiles, const StrSet *names, unsigned root_kind,
+		  int max_calls)
+{
+	/* All items of the directory in one numbering: file by file. */
+	size_t total = 0;
+	for (size_t f = 0; f < nfiles; f++)
+		total += files[f].items.n;
+	uint8_t *dist = xmalloc(total ? total : 1);
+	memset(dist, UNCHOSEN, total ? total : 1);
+	uint8_t max = (uint8_t)(max_calls < 0 ? 0 : max_calls > 200 ? 200 : max_calls) + 1;
+	Links links = { 0 };
+	uint32_t *file_of = xcalloc(total ? total : 1, sizeof *file_of);
+	StrSet funcs = { 0 };
+	Queue queue = { 0 };
+	for (size_t f = 0, k = 0; f < nfiles; f++) {
+		const SelectFile *sf = &files[f];
+		for (size_t i = 0; i < sf->items.n; i++, k++) {
+			const Item *it = &sf->items.v[i];
+			file_of[k] = (uint32_t)f;
+			for (uint32_t m = 0; m < it->nnames; m++) {
+				const Name *nm = &sf->names.v[it->first_name + m];
+				char *name = xstrndup(sf->text + nm->start, nm->len);
+				Link l = { (uint32_t)k, (uint32_t)(uintptr_t)strset_get(&funcs, name, nm->len, NULL) };
+				VEC_PUSH(&links, l);
+				strset_set(&funcs, name, (void *)(uintptr_t)links.n);
+				free(name);
+			}
+			if (sf->whole || mentions(names, sf->text + it->start, it->end - it->start, root_kind)) {
+				dist[k] = 0;
+				VEC_PUSH(&queue, (uint32_t)k);
+			}
+		}
+	}
+	size_t *base = xcalloc(nfiles ? nfiles : 1, sizeof *base);
+	for (size_t f = 1; f < nfiles; f++)
+		base[f] = base[f - 1] + files[f - 1].items.n;
+	for (size_t q = 0; q < queue.n; q++) {
+		uint32_t k = queue.v[q];
+		const SelectFile *sf = &files[file_of[k]];
+		const Item *it = &sf->items.v[k - base[file_of[k]]];
+		follow(sf->text, it->start, it->end, dist[k], max, &funcs, &links, dist, &queue);
+	}
+	/* Each file's chosen items, in text order. */
+	for (size_t f = 0; f < nfiles; f++) {
+		SelectFile *sf = &files[f];
+		sf->chosen.n = 0;
+		for (size_t i = 0; i < sf->items.n; i++)
+			if (dist[base[f] + i] != UNCHOSEN)
+				VEC_PUSH(&sf->chosen, sf->items.v[i]);
+	}
+	VEC_FREE(&queue);
+	strset_free(&funcs);
+	free(base);
+	free(file_of);
+	VEC_FREE(&links);
+	free(dist);
+}

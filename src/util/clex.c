@@ -1,0 +1,43 @@
+/*
+ * clex.c — comments, literals and preprocessor lines, for text scanners.
+ *
+ * Two passes read C as text before tree-sitter sees it: the macro masker
+ * (mask.c) and the item splitter (items.c).  Both must agree on what is
+ * code: a brace or a macro name inside a comment, a string or a `#define`
+ * is not.  These rules are the shared part; each scanner keeps its own loop.
+ * A string or character literal ends at an unescaped newline as well as at
+ * its quote, so one stray quote cannot swallow the rest of the file.
+ */
+#include "util/clex.h"
+
+bool lex_starts_literal(const char *s, size_t i, size_t n)
+{
+	return s[i] == '"' || s[i] == '\'' ||
+	       (s[i] == '/' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '*'));
+}
+
+size_t lex_skip_literal(const char *s, size_t i, size_t n)
+{
+	if (s[i] == '/' && i + 1 < n && s[i + 1] == '/') {
+		while (i < n && s[i] != '\n')
+			i++;
+		return i;
+	}
+	if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
+		for (i += 2; i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'); i++)
+			;
+		return i + 2 < n ? i + 2 : n;
+	}
+	char q = s[i++];
+	for (; i < n && s[i] != q && s[i] != '\n'; i++)
+		if (s[i] == '\\')
+			i++;
+	return i < n ? i + 1 : n;
+}
+
+size_t lex_skip_directive(const char *s, size_t i, size_t n)
+{
+	while (i < n && !(s[i] == '\n' && s[i - 1] != '\\'))
+		i++;
+	return i;
+}
