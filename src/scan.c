@@ -202,8 +202,12 @@ static void free_facts(DirScan *ds)
 static void parse_chosen(DirScan *ds)
 {
 	const Tables *t = ds->s->t;
-	select_items(ds->sel, ds->d->nfiles, &t->prefilter, MENTION_ROOT,
-		     analyze_config(t->spec, NULL, &t->rules).inline_depth);
+	SelectRules rules = {
+		.root_kind = MENTION_ROOT,
+		.live_kind = ds->s->o->every_function ? 0 : MENTION_API,
+		.max_calls = analyze_config(t->spec, NULL, &t->rules).inline_depth,
+	};
+	select_items(ds->sel, ds->d->nfiles, &t->prefilter, &rules);
 	free_facts(ds);
 	for (size_t i = 0; i < ds->d->nfiles; i++) {
 		const SelectFile *sf = &ds->sel[i];
@@ -220,6 +224,20 @@ static void parse_chosen(DirScan *ds)
 	}
 }
 
+/* Does a candidate define a function NAME?  Then a callback of that name
+ * was left unparsed on purpose: it reaches no API (select.c). */
+static bool defines_function(const DirScan *ds, const char *name)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < ds->d->nfiles; i++) {
+		const SelectFile *sf = &ds->sel[i];
+		for (size_t k = 0; sf->text && k < sf->names.n; k++)
+			if (sf->names.v[k].len == len && !memcmp(sf->text + sf->names.v[k].start, name, len))
+				return true;
+	}
+	return false;
+}
+
 /* A callback whose definition was not found may live in a sibling that the
  * prefilter passed over (a pci.c that defines probe but names no API).
  * Make candidates of those that mention an unresolved name; true if any. */
@@ -227,9 +245,11 @@ static bool adopt_unresolved(DirScan *ds, const DriverVec *drivers)
 {
 	StrSet names = { 0 };
 	for (size_t i = 0; i < drivers->n; i++)
-		for (uint32_t k = 0; k < drivers->v[i].ncallbacks; k++)
-			if (!drivers->v[i].callbacks[k].func)
-				strset_add(&names, drivers->v[i].callbacks[k].name, (void *)(uintptr_t)MENTION_API);
+		for (uint32_t k = 0; k < drivers->v[i].ncallbacks; k++) {
+			const Callback *cb = &drivers->v[i].callbacks[k];
+			if (!cb->func && !defines_function(ds, cb->name))
+				strset_add(&names, cb->name, (void *)(uintptr_t)MENTION_API);
+		}
 	bool added = false;
 	char detail[256];
 	for (size_t i = 0; names.n && i < ds->d->nfiles; i++) {

@@ -20,6 +20,8 @@ typedef struct {
 	bool progress; /* a progress line on stderr when it is a terminal */
 	const char *semantics; /* a model profile name */
 	const char *list_rule; /* `list RULE`: the rule id or prefix */
+	bool every_function;   /* parse every function drivers reach, not only those
+				* that reach an API: `drivers` shows each callback */
 } ScanOptions;
 
 /* The tables every stage reads; loaded once, then shared read-only. */

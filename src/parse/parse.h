@@ -53,12 +53,19 @@ typedef struct {
 	bool whole;    /* not split: one item, always chosen, parsed whole */
 } SelectFile;
 
+/* What select_items chooses by: ROOT_KIND and LIVE_KIND are kinds of the
+ * names of the prefilter's set (walk.h). */
+typedef struct {
+	unsigned root_kind; /* items that mention one are roots (driver structs, registrations) */
+	unsigned live_kind; /* a function that reaches no mention of one is not chosen
+			     * (the spec's APIs); 0 keeps every reachable function */
+	int max_calls;      /* how deep calls are followed from an entry point */
+} SelectRules;
+
 /* Choose the items of a directory's files that the analysis can reach:
- * those naming a ROOT_KIND name of NAMES (the prefilter's driver structs and
- * registration functions), the functions they name, and the functions
- * those call, at most MAX_CALLS calls deep (select.c). */
-void select_items(SelectFile *files, size_t nfiles, const StrSet *names, unsigned root_kind,
-		  int max_calls);
+ * the roots, the functions they name, and the functions those call, as deep
+ * as R says (select.c). */
+void select_items(SelectFile *files, size_t nfiles, const StrSet *names, const SelectRules *r);
 
 typedef struct Parser Parser;
 Parser *parser_new(uint64_t timeout_us);

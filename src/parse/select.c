@@ -16,6 +16,13 @@
  * followed: an ops table reached from probe (`dev->netdev_ops = &foo_ops`)
  * pulls in no ndo_* function, which no driver entry point calls.
  *
+ * A scan then keeps, of the reachable functions, only the live ones: those
+ * that mention an API of the spec or name a live function.  The analysis
+ * replays a function only if it reaches the model (paths.c, reaches_model)
+ * and treats any other as an unknown call, so an unparsed dead function
+ * changes no finding.  `teardown drivers`, which shows every callback's
+ * definition, keeps them all.
+ *
  * A file whose items could not be split is one item, always chosen: it is
  * parsed whole, and what it names is followed like any other item.
  */
@@ -44,8 +51,13 @@ enum { UNCHOSEN = 255 };
  * since a function named but not called may be a callback the kernel calls
  * back (a devm action, say), which the analysis replays as from an entry
  * point.  Items whose distance shrinks within MAX are queued again. */
-static void follow(const char *text, uint32_t a, uint32_t b, uint8_t d, uint8_t max,
-		   const StrSet *funcs, const Links *links, uint8_t *dist, Queue *queue)
+typedef struct {
+	uint32_t from, to; /* item FROM names function item TO */
+} Edge;
+typedef VEC(Edge) Edges;
+
+static void follow(const char *text, uint32_t a, uint32_t b, uint32_t from, uint8_t d, uint8_t max,
+		   const StrSet *funcs, const Links *links, uint8_t *dist, Queue *queue, Edges *edges)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	for (uint32_t i = a; i < b;) {
@@ -65,9 +77,13 @@ static void follow(const char *text, uint32_t a, uint32_t b, uint8_t d, uint8_t 
 		while (j < b && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n'))
 			j++;
 		uint8_t to = j < b && s[j] == '(' ? (uint8_t)(d + 1) : 1;
-		for (; k && to <= max; k = links->v[k - 1].next) {
+		for (; k; k = links->v[k - 1].next) {
 			uint32_t item = links->v[k - 1].item;
-			if (to < dist[item]) {
+			if (edges) {
+				Edge e = { from, item };
+				VEC_PUSH(edges, e);
+			}
+			if (to <= max && to < dist[item]) {
 				dist[item] = to;
 				VEC_PUSH(queue, item);
 			}
@@ -75,8 +91,31 @@ static void follow(const char *text, uint32_t a, uint32_t b, uint8_t d, uint8_t 
 	}
 }
 
-void select_items(SelectFile *files, size_t nfiles, const StrSet *names, unsigned root_kind,
-		  int max_calls)
+/* Which chosen items can change the model: those that mention a LIVE_KIND
+ * name (an API of the spec), and those that name a live function, to a
+ * fixed point.  The others the analysis treats as unknown calls anyway. */
+static void mark_live(SelectFile *files, size_t nfiles, const size_t *base, const uint8_t *dist,
+		      const Edges *edges, const StrSet *names, unsigned live_kind, bool *live)
+{
+	for (size_t f = 0; f < nfiles; f++)
+		for (size_t i = 0; i < files[f].items.n; i++) {
+			const Item *it = &files[f].items.v[i];
+			live[base[f] + i] = dist[base[f] + i] != UNCHOSEN &&
+					    mentions(names, files[f].text + it->start, it->end - it->start, live_kind);
+		}
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (size_t e = 0; e < edges->n; e++) {
+			const Edge *x = &edges->v[e];
+			if (!live[x->from] && live[x->to] && dist[x->to] != UNCHOSEN) {
+				live[x->from] = true;
+				changed = true;
+			}
+		}
+	}
+}
+
+void select_items(SelectFile *files, size_t nfiles, const StrSet *names, const SelectRules *r)
 {
 	/* All items of the directory in one numbering: file by file. */
 	size_t total = 0;
@@ -84,7 +123,7 @@ void select_items(SelectFile *files, size_t nfiles, const StrSet *names, unsigne
 		total += files[f].items.n;
 	uint8_t *dist = xmalloc(total ? total : 1);
 	memset(dist, UNCHOSEN, total ? total : 1);
-	uint8_t max = (uint8_t)(max_calls < 0 ? 0 : max_calls > 200 ? 200 : max_calls) + 1;
+	uint8_t max = (uint8_t)(r->max_calls < 0 ? 0 : r->max_calls > 200 ? 200 : r->max_calls) + 1;
 	Links links = { 0 };
 	uint32_t *file_of = xcalloc(total ? total : 1, sizeof *file_of);
 	StrSet funcs = { 0 };
@@ -102,7 +141,7 @@ void select_items(SelectFile *files, size_t nfiles, const StrSet *names, unsigne
 				strset_set(&funcs, name, (void *)(uintptr_t)links.n);
 				free(name);
 			}
-			if (sf->whole || mentions(names, sf->text + it->start, it->end - it->start, root_kind)) {
+			if (sf->whole || mentions(names, sf->text + it->start, it->end - it->start, r->root_kind)) {
 				dist[k] = 0;
 				VEC_PUSH(&queue, (uint32_t)k);
 			}
@@ -111,20 +150,35 @@ void select_items(SelectFile *files, size_t nfiles, const StrSet *names, unsigne
 	size_t *base = xcalloc(nfiles ? nfiles : 1, sizeof *base);
 	for (size_t f = 1; f < nfiles; f++)
 		base[f] = base[f - 1] + files[f - 1].items.n;
+	Edges edges = { 0 };
+	bool *seen = xcalloc(total ? total : 1, sizeof *seen);
 	for (size_t q = 0; q < queue.n; q++) {
 		uint32_t k = queue.v[q];
 		const SelectFile *sf = &files[file_of[k]];
 		const Item *it = &sf->items.v[k - base[file_of[k]]];
-		follow(sf->text, it->start, it->end, dist[k], max, &funcs, &links, dist, &queue);
+		follow(sf->text, it->start, it->end, k, dist[k], max, &funcs, &links, dist, &queue,
+		       r->live_kind && !seen[k] ? &edges : NULL);
+		seen[k] = true;
 	}
-	/* Each file's chosen items, in text order. */
+	bool *live = NULL;
+	if (r->live_kind) {
+		live = xcalloc(total ? total : 1, sizeof *live);
+		mark_live(files, nfiles, base, dist, &edges, names, r->live_kind, live);
+	}
+	/* Each file's chosen items, in text order: the reachable ones, and of
+	 * the functions among them only the live ones if asked. */
 	for (size_t f = 0; f < nfiles; f++) {
 		SelectFile *sf = &files[f];
 		sf->chosen.n = 0;
-		for (size_t i = 0; i < sf->items.n; i++)
-			if (dist[base[f] + i] != UNCHOSEN)
+		for (size_t i = 0; i < sf->items.n; i++) {
+			size_t k = base[f] + i;
+			if (dist[k] != UNCHOSEN && (!live || dist[k] == 0 || live[k] || sf->whole))
 				VEC_PUSH(&sf->chosen, sf->items.v[i]);
+		}
 	}
+	free(live);
+	free(seen);
+	VEC_FREE(&edges);
 	VEC_FREE(&queue);
 	strset_free(&funcs);
 	free(base);

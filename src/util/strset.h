@@ -3,10 +3,12 @@
 #define STRSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
 	struct StrSetSlot *slots;
 	size_t cap, n;
+	uint64_t quick[64]; /* 4096 bits over (length, first, last byte) of the keys */
 } StrSet;
 
 /* Add KEY (copied) with VALUE; an existing key keeps its first value. */

@@ -21,6 +21,8 @@
  * ok select: an ops function no driver entry calls stays unparsed
  * ok select: calls deeper than the inline depth stay unparsed
  * ok select: an unsplittable file is chosen whole
+ * ok live: functions that reach an API, and the roots, are chosen
+ * ok live: functions that reach no API are left to the unknown-call rule
  * ok parse: an item parsed on its own keeps the file's rows
  * check-output-end
  */
@@ -146,7 +148,8 @@ static void test_select(void)
 	Item whole = { .end = (uint32_t)strlen(broken_c) };
 	VEC_PUSH(&files[2].items, whole);
 	files[2].whole = true;
-	select_items(files, 3, &names, MENTION_ROOT, 4);
+	SelectRules every = { MENTION_ROOT, 0, 4 };
+	select_items(files, 3, &names, &every);
 	check(chosen(&files[0], "static struct pci_driver") && chosen(&files[0], "module_pci_driver") &&
 		      chosen(&files[0], "static int foo_probe") && chosen(&files[0], "static void foo_remove"),
 	      "select: the driver struct and its callbacks are chosen");
@@ -162,6 +165,16 @@ static void test_select(void)
 	check(chosen(&files[0], "int d4") && !chosen(&files[0], "int d5") && !chosen(&files[0], "int d6"),
 	      "select: calls deeper than the inline depth stay unparsed");
 	check(files[2].chosen.n == 1, "select: an unsplittable file is chosen whole");
+
+	SelectRules live = { MENTION_ROOT, MENTION_API, 4 };
+	select_items(files, 3, &names, &live);
+	check(chosen(&files[1], "int foo_setup_irqs") && chosen(&files[0], "static int foo_probe") &&
+		      chosen(&files[0], "static struct pci_driver") && chosen(&files[0], "module_pci_driver"),
+	      "live: functions that reach an API, and the roots, are chosen");
+	check(!chosen(&files[0], "static void foo_remove") && !chosen(&files[0], "int d1") &&
+		      !chosen(&files[0], "static void foo_release") && !chosen(&files[1], "void foo_hw_off"),
+	      "live: functions that reach no API are left to the unknown-call rule");
+	select_items(files, 3, &names, &every);
 
 	/* Parse the chosen items of main.c: positions are the file's. */
 	Parser *p = parser_new(10 * 1000 * 1000);
