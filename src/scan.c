@@ -177,14 +177,15 @@ static bool read_dir(DirScan *ds)
 	return has_driver;
 }
 
-/* Make file I a candidate for parsing: mask it and split it into items. */
+/* Make file I a candidate for parsing: split it into items.  Masking
+ * changes no brace, parenthesis or semicolon, nor any name an item is
+ * chosen by, so items are split from the text as written and only the
+ * chosen ones are masked, just before their parse. */
 static void prepare(DirScan *ds, size_t i)
 {
 	SelectFile *sf = &ds->sel[i];
-	char *masked = xmalloc(ds->lens[i] + 1);
-	mask_macros(&ds->s->t->macros, ds->srcs[i], ds->lens[i], masked);
-	sf->text = masked;
-	if (split_items(masked, ds->lens[i], &sf->items, &sf->names) < 0) {
+	sf->text = ds->srcs[i];
+	if (split_items(sf->text, ds->lens[i], &sf->items, &sf->names) < 0) {
 		Item whole = { .end = (uint32_t)ds->lens[i] };
 		VEC_PUSH(&sf->items, whole);
 		sf->whole = true;
@@ -215,12 +216,20 @@ static void parse_chosen(DirScan *ds)
 		ds->timed_out[i] = false;
 		if (!sf->text || !sf->chosen.n)
 			continue;
-		if (parse_masked(t, ds->parser, f->path, f->rel, ds->srcs[i], sf->text, ds->lens[i],
+		/* The parser reads the chosen items only: only they need masking. */
+		char *masked = xmalloc(ds->lens[i] + 1);
+		memcpy(masked, ds->srcs[i], ds->lens[i] + 1);
+		for (size_t k = 0; k < sf->chosen.n; k++) {
+			const Item *it = &sf->chosen.v[k];
+			mask_macros(&t->macros, ds->srcs[i] + it->start, it->end - it->start, masked + it->start);
+		}
+		if (parse_masked(t, ds->parser, f->path, f->rel, ds->srcs[i], masked, ds->lens[i],
 				 sf->whole ? NULL : sf->chosen.v, sf->whole ? 0 : sf->chosen.n,
 				 &ds->facts[ds->nfacts]))
 			ds->nfacts++;
 		else
 			ds->timed_out[i] = true;
+		free(masked);
 	}
 }
 
@@ -354,7 +363,6 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 	free_facts(&ds);
 	for (size_t i = 0; i < n; i++) {
 		free(ds.srcs[i]);
-		free((char *)ds.sel[i].text);
 		VEC_FREE(&ds.sel[i].items);
 		VEC_FREE(&ds.sel[i].names);
 		VEC_FREE(&ds.sel[i].chosen);

@@ -10,6 +10,11 @@
  */
 #include "util/clex.h"
 
+#define IDENT_RANGE(a, b) [a ... b] = true
+const bool lex_ident_table[256] = {
+	IDENT_RANGE('a', 'z'), IDENT_RANGE('A', 'Z'), IDENT_RANGE('0', '9'), ['_'] = true,
+};
+
 bool lex_starts_literal(const char *s, size_t i, size_t n)
 {
 	return s[i] == '"' || s[i] == '\'' ||

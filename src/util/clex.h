@@ -5,9 +5,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+extern const bool lex_ident_table[256];
+
 static inline bool lex_ident_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+	return lex_ident_table[c];
 }
 
 /* Does a comment, string or character literal start at I? */

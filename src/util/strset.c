@@ -33,14 +33,6 @@ static uint64_t hash_bytes(const char *s, size_t n)
 	return h;
 }
 
-static unsigned quick_bit(const char *s, size_t n)
-{
-	uint32_t k = (uint32_t)n << 16;
-	if (n)
-		k ^= (uint32_t)(unsigned char)s[0] << 8 ^ (unsigned char)s[n - 1];
-	return (k * 0x9E3779B1u) >> 20; /* 12 bits */
-}
-
 static void grow(StrSet *s)
 {
 	size_t cap = s->cap ? 2 * s->cap : 64;
@@ -85,7 +77,7 @@ static void put(StrSet *s, const char *key, void *value, bool replace)
 		e = find(s, key, len, h);
 	}
 	*e = (struct StrSetSlot){ xstrndup(key, len), len, h, value };
-	unsigned b = quick_bit(key, len);
+	unsigned b = strset_quick_bit(key, len);
 	s->quick[b >> 6] |= 1ull << (b & 63);
 	s->n++;
 }
@@ -102,8 +94,7 @@ void strset_set(StrSet *s, const char *key, void *value)
 
 void *strset_get(const StrSet *s, const char *key, size_t len, int *found)
 {
-	unsigned b = quick_bit(key, len);
-	if (!(s->quick[b >> 6] >> (b & 63) & 1)) {
+	if (!strset_may_hold(s, key, len)) {
 		if (found)
 			*found = 0;
 		return NULL;

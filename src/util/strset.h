@@ -2,6 +2,7 @@
 #ifndef STRSET_H
 #define STRSET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,24 @@ typedef struct {
 void strset_add(StrSet *s, const char *key, void *value);
 /* Add KEY or replace its value. */
 void strset_set(StrSet *s, const char *key, void *value);
+/* The bit of quick[] that a key of LEN bytes sets: 12 bits of a hash of
+ * its length and first and last bytes. */
+static inline unsigned strset_quick_bit(const char *key, size_t len)
+{
+	uint32_t k = (uint32_t)len << 16;
+	if (len)
+		k ^= (uint32_t)(unsigned char)key[0] << 8 ^ (unsigned char)key[len - 1];
+	return (k * 0x9E3779B1u) >> 20;
+}
+
+/* May the set hold the KEY of LEN bytes?  False means certainly not: a
+ * check of one bit, for loops that look up every identifier of a file. */
+static inline bool strset_may_hold(const StrSet *s, const char *key, size_t len)
+{
+	unsigned b = strset_quick_bit(key, len);
+	return s->quick[b >> 6] >> (b & 63) & 1;
+}
+
 /* The value of the KEY of LEN bytes, or NULL; *found says whether it exists. */
 void *strset_get(const StrSet *s, const char *key, size_t len, int *found);
 /* The set's own copy of KEY, added if absent: a stable interned string. */

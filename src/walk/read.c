@@ -103,7 +103,7 @@ unsigned mentions(const StrSet *names, const char *text, size_t n, unsigned want
 		size_t start = i;
 		while (i < n && lex_ident_char(s[i]))
 			i++;
-		if (!(s[start] >= '0' && s[start] <= '9'))
+		if (!(s[start] >= '0' && s[start] <= '9') && strset_may_hold(names, text + start, i - start))
 			seen |= (unsigned)(uintptr_t)strset_get(names, text + start, i - start, NULL);
 	}
 	return seen & want;
