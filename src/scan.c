@@ -143,37 +143,77 @@ typedef struct {
 	size_t nfacts;
 } DirScan;
 
+/* Read file I; on failure count and note why.  Its text, or NULL. */
+static char *read_one(DirScan *ds, size_t i)
+{
+	const WalkFile *f = &ds->d->files[i];
+	char detail[256];
+	SkipReason why = f->skip;
+	const char *why_detail = f->detail;
+	char *src = NULL;
+	if (why == SKIP_NONE)
+		src = read_source(f, READ_LIMIT, &ds->lens[i], &why, detail, sizeof detail), why_detail = detail;
+	if (why != SKIP_NONE) {
+		ds->res->skipped[why]++;
+		note(ds->msg, f, why, why_detail);
+		ds->noted[i] = true;
+	}
+	return src;
+}
+
+/* Might TEXT name a driver struct?  A substring search for each struct
+ * name (memmem is many times faster than looking up every identifier):
+ * most directories of a tree define no driver, and are done with this. */
+static bool might_name_driver(const Tables *t, const char *text, size_t n)
+{
+	for (int b = 0; b < t->buses.nbuses; b++) {
+		const char *name = t->buses.buses[b].struct_name;
+		if (memmem(text, n, name, strlen(name)))
+			return true;
+	}
+	return false;
+}
+
+/* Keep the text of file I if it names an API; say whether it names a
+ * driver struct. */
+static bool sift(DirScan *ds, size_t i, unsigned want)
+{
+	unsigned kinds = mentions(&ds->s->t->prefilter, ds->srcs[i], ds->lens[i], want);
+	if (!(kinds & MENTION_API)) {
+		/* Not kept: a huge generated header that names no API is not
+		 * worth its memory, nor a notice, only a count. */
+		free(ds->srcs[i]);
+		ds->srcs[i] = NULL;
+	}
+	return kinds & MENTION_DRIVER;
+}
+
 /* Read the directory's files, count and note the unreadable ones, and drop
  * the text of those that name no API.  True if any file names a driver
- * struct: if none does, nothing here can be reported. */
+ * struct: if none does, nothing here can be reported.  A file that cannot
+ * name one is not searched for APIs until a sibling turns out to: then it
+ * is read again (from the page cache). */
 static bool read_dir(DirScan *ds)
 {
+	const Tables *t = ds->s->t;
 	bool has_driver = false;
-	char detail[256];
+	bool *later = xcalloc(ds->d->nfiles ? ds->d->nfiles : 1, sizeof *later);
 	for (size_t i = 0; i < ds->d->nfiles; i++) {
-		const WalkFile *f = &ds->d->files[i];
 		ds->res->files_seen++;
-		SkipReason why = f->skip;
-		const char *why_detail = f->detail;
-		if (why == SKIP_NONE)
-			ds->srcs[i] = read_source(f, READ_LIMIT, &ds->lens[i], &why, detail, sizeof detail),
-			why_detail = detail;
-		if (why != SKIP_NONE) {
-			ds->res->skipped[why]++;
-			note(ds->msg, f, why, why_detail);
-			ds->noted[i] = true;
+		if (!(ds->srcs[i] = read_one(ds, i)))
+			continue;
+		if (might_name_driver(t, ds->srcs[i], ds->lens[i])) {
+			has_driver |= sift(ds, i, MENTION_API | MENTION_DRIVER);
 			continue;
 		}
-		unsigned kinds = mentions(&ds->s->t->prefilter, ds->srcs[i], ds->lens[i],
-					  MENTION_API | MENTION_DRIVER);
-		has_driver = has_driver || (kinds & MENTION_DRIVER);
-		if (!(kinds & MENTION_API)) {
-			/* Not kept: a huge generated header that names no API is
-			 * not worth its memory, nor a notice, only a count. */
-			free(ds->srcs[i]);
-			ds->srcs[i] = NULL;
-		}
+		free(ds->srcs[i]);
+		ds->srcs[i] = NULL;
+		later[i] = true;
 	}
+	for (size_t i = 0; has_driver && i < ds->d->nfiles; i++)
+		if (later[i] && (ds->srcs[i] = read_one(ds, i)))
+			sift(ds, i, MENTION_API);
+	free(later);
 	return has_driver;
 }
 
