@@ -7,7 +7,6 @@
  * 0 nothing found, 1 findings, 2 usage or fatal error.
  */
 #include <getopt.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,12 +403,6 @@ static int cmd_names(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	/* Workers allocate and free a directory's worth of text, trees and
-	 * model states over and over: keep freed memory for the next directory
-	 * rather than hand it back to the kernel and fault it in again (a tenth
-	 * of a whole-tree scan's time went to page faults). */
-	mallopt(M_MMAP_THRESHOLD, 64 << 20);
-	mallopt(M_TRIM_THRESHOLD, 512 << 20);
 	if (argc < 2)
 		return usage(stderr, 2);
 	const char *cmd = argv[1];

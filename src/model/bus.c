@@ -112,6 +112,7 @@ static void begin_binding(Model *m)
 
 void model_probe(Model *m, const ModelOrigin *origin)
 {
+	model_changed(m);
 	step_begin(m, origin, "probe (%s bus)", model_bus_name(m->bus));
 	if (m->phase != PHASE_UNBOUND) {
 		step_effect(m, "a driver is already bound: ignored");
@@ -140,6 +141,7 @@ void model_probe(Model *m, const ModelOrigin *origin)
 
 void model_probe_fails(Model *m, const ModelOrigin *origin)
 {
+	model_changed(m);
 	step_begin(m, origin, "probe fails");
 	if (m->phase != PHASE_PROBE) {
 		step_effect(m, "no probe running: ignored");
@@ -154,6 +156,7 @@ void model_probe_fails(Model *m, const ModelOrigin *origin)
 
 void model_remove(Model *m, const ModelOrigin *origin)
 {
+	model_changed(m);
 	step_begin(m, origin, "remove");
 	if (m->phase != PHASE_PROBE) {
 		step_effect(m, "no driver bound: ignored");
@@ -167,6 +170,7 @@ void model_remove(Model *m, const ModelOrigin *origin)
 
 void model_unbind(Model *m, const ModelOrigin *origin)
 {
+	model_changed(m);
 	step_begin(m, origin, "unbind");
 	if (m->phase == PHASE_UNBOUND) {
 		step_effect(m, "no driver bound: device_del releases the device's devres");

@@ -63,6 +63,7 @@ static void begin_call_step(Model *m, const char *name, const char *const *args,
 int model_call(Model *m, const char *name, const char *const *args, int nargs,
 	       const char *result, ModelOutcome outcome, const ModelOrigin *origin)
 {
+	model_changed(m);
 	const SpecEntry *e = spec_lookup(m->spec, name);
 	if (!e)
 		return 0;

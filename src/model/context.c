@@ -80,6 +80,7 @@ void context_unlock(Model *m)
 
 void model_enter_handler(Model *m, const ModelOrigin *origin)
 {
+	model_changed(m);
 	step_begin(m, origin, "IRQ handler");
 	if (!m->handler++) {
 		step_unref(m->atomic_by);
@@ -91,6 +92,7 @@ void model_enter_handler(Model *m, const ModelOrigin *origin)
 
 void model_leave_handler(Model *m, const ModelOrigin *origin)
 {
+	model_changed(m);
 	step_begin(m, origin, "IRQ handler returns");
 	if (m->handler > 0)
 		m->handler--;

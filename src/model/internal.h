@@ -197,6 +197,11 @@ typedef struct MsiDomain {
 #define ARRAY(T, name) T *name; int n##name, cap##name
 
 struct Model {
+	/* model_hash's last answer: the analyzer asks for it at every node of
+	 * a replay, and most nodes call nothing.  Every entry point that
+	 * changes the state clears it (model_changed). */
+	unsigned long hash;
+	bool hash_ok;
 	const Spec *spec;
 	const Profile *profile;
 	int profile_index;        /* in the spec's profile list */
@@ -310,5 +315,11 @@ bool context_atomic(const Model *m);
 /* call.c: argument helpers */
 const char *arg(const SpecEntry *e, SpecArg role, const char *const *args, int nargs);
 bool is_null(const char *sym);
+
+/* The state is about to change: forget its cached hash. */
+static inline void model_changed(Model *m)
+{
+	m->hash_ok = false;
+}
 
 #endif

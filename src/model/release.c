@@ -123,5 +123,6 @@ bool work_run(Model *m, ModelCallback *callback)
 
 bool model_next_callback(Model *m, ModelCallback *callback)
 {
+	model_changed(m);
 	return work_run(m, callback);
 }

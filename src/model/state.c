@@ -130,6 +130,7 @@ void model_set_observer(Model *m, const ModelObserver *observer)
 
 void model_set_msi_domain(Model *m, bool per_device_state, const ModelOrigin *origin)
 {
+	model_changed(m);
 	m->domain.per_device = per_device_state;
 	step_begin(m, origin, "msi domain");
 	step_effect(m, per_device_state ? "the parent domain creates per-device state in msi_prepare"
@@ -219,6 +220,8 @@ static unsigned long mix(unsigned long h, unsigned long v)
 
 unsigned long model_hash(const Model *m)
 {
+	if (m->hash_ok)
+		return m->hash;
 	const PciState *p = &m->pci;
 	unsigned long h = 14695981039346656037ul;
 	h = mix(h, m->phase), h = mix(h, m->binding), h = mix(h, m->atomic);
@@ -231,5 +234,9 @@ unsigned long model_hash(const Model *m)
 		h = mix(h, (unsigned long)m->res[i].sym), h = mix(h, m->res[i].state);
 	for (int i = 0; i < m->nirqs; i++)
 		h = mix(h, (unsigned long)m->irqs[i].irq), h = mix(h, m->irqs[i].state);
-	return mix(h, (unsigned long)m->nwork);
+	h = mix(h, (unsigned long)m->nwork);
+	Model *cache = (Model *)m; /* a cache, not the state: const to callers */
+	cache->hash = h;
+	cache->hash_ok = true;
+	return h;
 }
