@@ -59,8 +59,9 @@ typedef VEC(Out) Outs;
 typedef struct CacheEntry CacheEntry;
 
 /* What the drivers of one directory share: their functions, interned
- * strings, and the summaries of the functions replayed so far (drivers of
- * a directory often share one probe helper). */
+ * strings, what each function reaches and tests; and the summaries of the
+ * functions replayed so far for the current driver (driver.c says why they
+ * are not shared). */
 struct DirAnalysis {
 	const AnalyzeConfig *cfg;
 	FileFacts *files;
@@ -75,6 +76,9 @@ struct DirAnalysis {
 };
 
 enum { CACHE_BUCKETS = 1024 };
+
+/* Drop the summaries (a new driver begins). */
+void dir_analysis_forget(DirAnalysis *da);
 
 /* A function and the file that defines it. */
 typedef struct {

@@ -97,7 +97,7 @@ DirAnalysis *dir_analysis_new(const AnalyzeConfig *cfg, FileFacts *files, size_t
 	return da;
 }
 
-void dir_analysis_free(DirAnalysis *da)
+void dir_analysis_forget(DirAnalysis *da)
 {
 	for (size_t b = 0; da->cache && b < CACHE_BUCKETS; b++) {
 		for (size_t i = 0; i < da->cache[b].n; i++) {
@@ -111,6 +111,12 @@ void dir_analysis_free(DirAnalysis *da)
 		VEC_FREE(&da->cache[b]);
 	}
 	free(da->cache);
+	da->cache = NULL;
+}
+
+void dir_analysis_free(DirAnalysis *da)
+{
+	dir_analysis_forget(da);
 	strset_free(&da->strings);
 	strset_free(&da->reach);
 	strset_free(&da->tested);
@@ -409,10 +415,15 @@ static bool seen_add(Seen *s, unsigned long key)
 	}
 }
 
+/* Merge S into OUTS unless an equal outcome is there.  Hashes first: a
+ * function with many exits gathers hundreds of outcomes, and comparing
+ * each new one in full with all of them was a sixth of a scan's time in
+ * large directories (model_hash is cached in each state). */
 static void add_out(Outs *outs, PState *s, ModelOutcome o)
 {
+	unsigned long h = model_hash(s->m);
 	for (size_t i = 0; i < outs->n; i++)
-		if (outs->v[i].outcome == o && model_equal(outs->v[i].m, s->m)) {
+		if (outs->v[i].outcome == o && model_hash(outs->v[i].m) == h && model_equal(outs->v[i].m, s->m)) {
 			pstate_free(s);
 			return;
 		}
