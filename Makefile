@@ -125,4 +125,5 @@ clean:
 
 .PHONY: check clean asan fuzz
 .SECONDARY: $(patsubst fuzz/%.c,build/fuzz/$(O)/fuzz/%.o,$(wildcard fuzz/*.c))
--include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) \
+	 $(patsubst fuzz/%.c,build/fuzz/$(O)/fuzz/%.d,$(wildcard fuzz/*.c))

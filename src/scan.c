@@ -217,19 +217,24 @@ static bool read_dir(DirScan *ds)
 	return has_driver;
 }
 
+/* Make SF the items of SRC (N bytes): one whole item if it cannot be split. */
+static void split_file(SelectFile *sf, const char *src, size_t n)
+{
+	sf->text = src;
+	if (split_items(src, n, &sf->items, &sf->names) < 0) {
+		Item whole = { .end = (uint32_t)n };
+		VEC_PUSH(&sf->items, whole);
+		sf->whole = true;
+	}
+}
+
 /* Make file I a candidate for parsing: split it into items.  Masking
  * changes no brace, parenthesis or semicolon, nor any name an item is
  * chosen by, so items are split from the text as written and only the
  * chosen ones are masked, just before their parse. */
 static void prepare(DirScan *ds, size_t i)
 {
-	SelectFile *sf = &ds->sel[i];
-	sf->text = ds->srcs[i];
-	if (split_items(sf->text, ds->lens[i], &sf->items, &sf->names) < 0) {
-		Item whole = { .end = (uint32_t)ds->lens[i] };
-		VEC_PUSH(&sf->items, whole);
-		sf->whole = true;
-	}
+	split_file(&ds->sel[i], ds->srcs[i], ds->lens[i]);
 }
 
 static void free_facts(DirScan *ds)
@@ -240,14 +245,54 @@ static void free_facts(DirScan *ds)
 }
 
 /* Choose the reachable items of the candidates and parse them into facts. */
+/* Parse SF's chosen items of SRC (N bytes) into FF: the parser reads the
+ * chosen items only, so only they are masked. */
+static bool parse_selected(const Tables *t, Parser *parser, const char *path, const char *rel,
+			   const char *src, size_t n, const SelectFile *sf, FileFacts *ff)
+{
+	char *masked = xmalloc(n + 1);
+	memcpy(masked, src, n + 1);
+	for (size_t k = 0; k < sf->chosen.n; k++) {
+		const Item *it = &sf->chosen.v[k];
+		mask_macros(&t->macros, src + it->start, it->end - it->start, masked + it->start);
+	}
+	bool ok = parse_masked(t, parser, path, rel, src, masked, n, sf->whole ? NULL : sf->chosen.v,
+			       sf->whole ? 0 : sf->chosen.n, ff);
+	free(masked);
+	return ok;
+}
+
+static SelectRules select_rules(const Tables *t, bool every_function)
+{
+	return (SelectRules){
+		.root_kind = MENTION_ROOT,
+		.live_kind = every_function ? 0 : MENTION_API,
+		.max_calls = analyze_config(t->spec, NULL, &t->rules).inline_depth,
+	};
+}
+
+bool parse_reachable(const Tables *t, Parser *parser, const char *path, const char *rel, const char *src,
+		     size_t n, bool every_function, FileFacts *ff)
+{
+	SelectFile sf = { 0 };
+	split_file(&sf, src, n);
+	SelectRules rules = select_rules(t, every_function);
+	select_items(&sf, 1, &t->prefilter, &rules);
+	bool ok = true;
+	if (sf.chosen.n)
+		ok = parse_selected(t, parser, path, rel, src, n, &sf, ff);
+	else
+		*ff = (FileFacts){ .path = path, .rel = rel, .bytes = n };
+	VEC_FREE(&sf.items);
+	VEC_FREE(&sf.names);
+	VEC_FREE(&sf.chosen);
+	return ok;
+}
+
 static void parse_chosen(DirScan *ds)
 {
 	const Tables *t = ds->s->t;
-	SelectRules rules = {
-		.root_kind = MENTION_ROOT,
-		.live_kind = ds->s->o->every_function ? 0 : MENTION_API,
-		.max_calls = analyze_config(t->spec, NULL, &t->rules).inline_depth,
-	};
+	SelectRules rules = select_rules(t, ds->s->o->every_function);
 	select_items(ds->sel, ds->d->nfiles, &t->prefilter, &rules);
 	free_facts(ds);
 	for (size_t i = 0; i < ds->d->nfiles; i++) {
@@ -256,20 +301,11 @@ static void parse_chosen(DirScan *ds)
 		ds->timed_out[i] = false;
 		if (!sf->text || !sf->chosen.n)
 			continue;
-		/* The parser reads the chosen items only: only they need masking. */
-		char *masked = xmalloc(ds->lens[i] + 1);
-		memcpy(masked, ds->srcs[i], ds->lens[i] + 1);
-		for (size_t k = 0; k < sf->chosen.n; k++) {
-			const Item *it = &sf->chosen.v[k];
-			mask_macros(&t->macros, ds->srcs[i] + it->start, it->end - it->start, masked + it->start);
-		}
-		if (parse_masked(t, ds->parser, f->path, f->rel, ds->srcs[i], masked, ds->lens[i],
-				 sf->whole ? NULL : sf->chosen.v, sf->whole ? 0 : sf->chosen.n,
-				 &ds->facts[ds->nfacts]))
+		if (parse_selected(t, ds->parser, f->path, f->rel, ds->srcs[i], ds->lens[i], sf,
+				   &ds->facts[ds->nfacts]))
 			ds->nfacts++;
 		else
 			ds->timed_out[i] = true;
-		free(masked);
 	}
 }
 

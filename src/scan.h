@@ -42,6 +42,13 @@ int tables_load(Tables *t);
 bool parse_facts(const Tables *t, Parser *parser, const char *path, const char *rel, const char *src,
 		 size_t n, FileFacts *ff);
 
+/* What a scan parses of SRC as a directory of its own: its items that a
+ * driver reaches (parse/select.c; every such function when EVERY_FUNCTION,
+ * else only those that reach an API), masked, each parsed alone, extracted
+ * into FF.  False when the parser gave up on an item. */
+bool parse_reachable(const Tables *t, Parser *parser, const char *path, const char *rel, const char *src,
+		     size_t n, bool every_function, FileFacts *ff);
+
 /* What a worker produces for one directory; printed by the main thread in
  * walk order, so output never depends on scheduling. */
 typedef struct {
