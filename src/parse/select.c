@@ -60,20 +60,12 @@ static void follow(const char *text, uint32_t a, uint32_t b, uint32_t from, uint
 		   const StrSet *funcs, const Links *links, uint8_t *dist, Queue *queue, Edges *edges)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	for (uint32_t i = a; i < b;) {
-		if (!lex_ident_char(s[i])) {
-			i++;
-			continue;
-		}
-		uint32_t start = i;
-		while (i < b && lex_ident_char(s[i]))
-			i++;
-		if (s[start] >= '0' && s[start] <= '9')
-			continue;
+	size_t start;
+	for (size_t i = a; (i = lex_next_ident(text, i, b, &start)) > start;) {
 		uintptr_t k = (uintptr_t)strset_get(funcs, text + start, i - start, NULL);
 		if (!k)
 			continue;
-		uint32_t j = i;
+		size_t j = i;
 		while (j < b && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n'))
 			j++;
 		uint8_t to = j < b && s[j] == '(' ? (uint8_t)(d + 1) : 1;

@@ -12,6 +12,23 @@ static inline bool lex_ident_char(unsigned char c)
 	return lex_ident_table[c];
 }
 
+/* The next identifier of S at or after I and before N: its start in
+ * *START and the index just past it, or N if there is none.  Numbers are
+ * skipped whole (0x1f is no identifier), as is everything else. */
+static inline size_t lex_next_ident(const char *s, size_t i, size_t n, size_t *start)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (;;) {
+		while (i < n && !lex_ident_char(u[i]))
+			i++;
+		*start = i;
+		while (i < n && lex_ident_char(u[i]))
+			i++;
+		if (*start == n || !(u[*start] >= '0' && u[*start] <= '9'))
+			return i;
+	}
+}
+
 /* Does a comment, string or character literal start at I? */
 bool lex_starts_literal(const char *s, size_t i, size_t n);
 /* Index just past the literal or comment starting at I. */

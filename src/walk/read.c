@@ -92,19 +92,10 @@ fail:
 
 unsigned mentions(const StrSet *names, const char *text, size_t n, unsigned want)
 {
-	const unsigned char *s = (const unsigned char *)text;
 	unsigned seen = 0;
-	size_t i = 0;
-	while (i < n && (seen & want) != want) {
-		if (!lex_ident_char(s[i])) {
-			i++;
-			continue;
-		}
-		size_t start = i;
-		while (i < n && lex_ident_char(s[i]))
-			i++;
-		if (!(s[start] >= '0' && s[start] <= '9') && strset_may_hold(names, text + start, i - start))
+	size_t start;
+	for (size_t i = 0; (seen & want) != want && (i = lex_next_ident(text, i, n, &start)) > start;)
+		if (strset_may_hold(names, text + start, i - start))
 			seen |= (unsigned)(uintptr_t)strset_get(names, text + start, i - start, NULL);
-	}
 	return seen & want;
 }
