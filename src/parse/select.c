@@ -31,7 +31,6 @@
 
 #include "parse/parse.h"
 #include "util/clex.h"
-#include "walk/walk.h"
 
 typedef VEC(uint32_t) Queue;
 

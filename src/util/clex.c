@@ -1,13 +1,16 @@
 /*
  * clex.c — comments, literals and preprocessor lines, for text scanners.
  *
- * Two passes read C as text before tree-sitter sees it: the macro masker
- * (mask.c) and the item splitter (items.c).  Both must agree on what is
- * code: a brace or a macro name inside a comment, a string or a `#define`
- * is not.  These rules are the shared part; each scanner keeps its own loop.
+ * Several passes read C as text before tree-sitter sees it: the prefilter
+ * (mentions, below), the item splitter and chooser (parse/items.c,
+ * parse/select.c) and the macro masker (parse/mask.c).  They must agree on
+ * what is code: a brace or a macro name inside a comment, a string or a
+ * `#define` is not.  These rules are the shared part; each scanner keeps its own loop.
  * A string or character literal ends at an unescaped newline as well as at
  * its quote, so one stray quote cannot swallow the rest of the file.
  */
+#include <stdint.h>
+
 #include "util/clex.h"
 
 #define IDENT_RANGE(a, b) [a ... b] = true
@@ -45,4 +48,17 @@ size_t lex_skip_directive(const char *s, size_t i, size_t n)
 	while (i < n && !(s[i] == '\n' && s[i - 1] != '\\'))
 		i++;
 	return i;
+}
+
+/* Every identifier is looked up: one bit of the set first
+ * (strset_may_hold), the hash only for the few that pass, so the scan costs
+ * little more than reading the bytes. */
+unsigned mentions(const StrSet *names, const char *text, size_t n, unsigned want)
+{
+	unsigned seen = 0;
+	size_t start;
+	for (size_t i = 0; (seen & want) != want && (i = lex_next_ident(text, i, n, &start)) > start;)
+		if (strset_may_hold(names, text + start, i - start))
+			seen |= (unsigned)(uintptr_t)strset_get(names, text + start, i - start, NULL);
+	return seen & want;
 }

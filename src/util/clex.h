@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/strset.h"
+
 extern const bool lex_ident_table[256];
 
 static inline bool lex_ident_char(unsigned char c)
@@ -28,6 +30,11 @@ static inline size_t lex_next_ident(const char *s, size_t i, size_t n, size_t *s
 			return i;
 	}
 }
+
+/* The kinds (values, OR-ed) of the names in NAMES that TEXT mentions, of
+ * those in WANT; the scan stops once every kind in WANT has been seen.
+ * (The prefilter, and the choice of items.) */
+unsigned mentions(const StrSet *names, const char *text, size_t n, unsigned want);
 
 /* Does a comment, string or character literal start at I? */
 bool lex_starts_literal(const char *s, size_t i, size_t n);

@@ -7,10 +7,9 @@
  * read whole up to a size limit.  A NUL byte in the first 8 KiB marks a
  * binary file, as git and grep decide it.
  *
- * The prefilter then decides whether the file is worth a parse: most of the
- * kernel's files never mention a driver struct or a resource API.  It scans
- * identifiers and looks each up in a hash set built from the data tables,
- * which costs about as much as reading the bytes.
+ * The prefilter (mentions(), util/clex.c) then decides whether the file is
+ * worth a parse: most of the kernel's files never mention a driver struct or
+ * a resource API.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -88,14 +87,4 @@ fail:
 	free(buf);
 	close(fd);
 	return NULL;
-}
-
-unsigned mentions(const StrSet *names, const char *text, size_t n, unsigned want)
-{
-	unsigned seen = 0;
-	size_t start;
-	for (size_t i = 0; (seen & want) != want && (i = lex_next_ident(text, i, n, &start)) > start;)
-		if (strset_may_hold(names, text + start, i - start))
-			seen |= (unsigned)(uintptr_t)strset_get(names, text + start, i - start, NULL);
-	return seen & want;
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "teardown.h"
+#include "util/clex.h"
 #include "util/strset.h"
 
 typedef enum {
@@ -55,13 +56,9 @@ enum { READ_LIMIT = 1 << 30 };
 char *read_source(const WalkFile *f, size_t max_bytes, size_t *len, SkipReason *why,
 		  char *detail, size_t detail_size);
 
-/* The kinds of names the prefilter looks for: a name's value in the set. */
 /* What a name of the prefilter says of a file or item that mentions it:
  * worth a parse, defines a driver, roots the items a scan parses. */
 enum { MENTION_API = 1, MENTION_DRIVER = 2, MENTION_ROOT = 4 };
 
-/* The kinds (values, OR-ed) of the names in NAMES that TEXT mentions; the
- * scan stops once every kind in WANT has been seen.  (The prefilter.) */
-unsigned mentions(const StrSet *names, const char *text, size_t n, unsigned want);
 
 #endif
