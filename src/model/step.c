@@ -42,17 +42,25 @@ void finding_unref(Finding *f)
 	free(f);
 }
 
+/* Format into the room left, and only when it does not fit grow and format
+ * again: every model event writes text, most of it short. */
 static void append(Step *s, const char *fmt, va_list ap)
 {
+	if (s->cap - s->len < 64) {
+		s->cap = s->cap ? 2 * s->cap : 128;
+		s->text = realloc(s->text, s->cap);
+	}
 	va_list copy;
 	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
+	int n = vsnprintf(s->text + s->len, s->cap - s->len, fmt, copy);
 	va_end(copy);
+	if (n < 0)
+		n = 0;
 	if (s->len + n + 1 > s->cap) {
 		s->cap = (s->len + n + 1) * 2;
 		s->text = realloc(s->text, s->cap);
+		vsnprintf(s->text + s->len, n + 1, fmt, ap);
 	}
-	vsnprintf(s->text + s->len, n + 1, fmt, ap);
 	s->len += n;
 	s->pub.text = s->text;
 }
