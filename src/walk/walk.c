@@ -98,11 +98,20 @@ static void add_skip(FileVec *files, char *path, char *rel, SkipReason r, const 
 	VEC_PUSH(files, f);
 }
 
+typedef struct {
+	char *name;
+	unsigned char type; /* d_type: DT_UNKNOWN where the file system does not say */
+} Entry;
+
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const Entry *)a)->name, ((const Entry *)b)->name);
 }
 
+/* Where the directory entry says what it is and it is no link, the walk
+ * needs no stat: a plain directory's real path is its parent's plus its
+ * name, and a plain file is opened (and checked) when it is read.  Links
+ * and entries of unknown type are resolved with lstat and stat. */
 static void walk_dir(Walker *w, Pending d)
 {
 	FileVec files = { 0 };
@@ -112,22 +121,37 @@ static void walk_dir(Walker *w, Pending d)
 		add_skip(&files, xstrdup(d.path), xstrdup(d.rel), SKIP_UNREADABLE, strerror(errno));
 		goto out;
 	}
-	VEC(char *) names = { 0 };
+	VEC(Entry) names = { 0 };
 	for (struct dirent *e; (e = readdir(dir));)
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			VEC_PUSH(&names, xstrdup(e->d_name));
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			Entry en = { xstrdup(e->d_name), e->d_type };
+			VEC_PUSH(&names, en);
+		}
 	closedir(dir);
 	qsort(names.v, names.n, sizeof *names.v, by_name);
 	for (size_t i = 0; i < names.n; i++) {
-		char *path = join(d.path, names.v[i]);
-		char *rel = join(d.rel, names.v[i]);
+		const char *name = names.v[i].name;
+		if (names.v[i].type == DT_REG && !is_source_name(name))
+			goto next;
+		char *path = join(d.path, name);
+		char *rel = join(d.rel, name);
+		if (names.v[i].type == DT_DIR) {
+			Pending p = { path, rel, join(d.real, name) };
+			VEC_PUSH(&subdirs, p);
+			goto next;
+		}
+		if (names.v[i].type == DT_REG) {
+			WalkFile f = { path, rel, SKIP_NONE, NULL };
+			VEC_PUSH(&files, f);
+			goto next;
+		}
 		struct stat lst, st;
 		if (lstat(path, &lst) < 0) {
 			add_skip(&files, path, rel, SKIP_UNREADABLE, strerror(errno));
 			goto next;
 		}
 		if (stat(path, &st) < 0) { /* dangling link, or a link loop (ELOOP) */
-			if (is_source_name(names.v[i]) || errno == ELOOP)
+			if (is_source_name(name) || errno == ELOOP)
 				add_skip(&files, path, rel, errno == ELOOP ? SKIP_SYMLINK_LOOP : SKIP_UNREADABLE,
 					 strerror(errno));
 			else {
@@ -153,7 +177,7 @@ static void walk_dir(Walker *w, Pending d)
 			VEC_PUSH(&subdirs, p);
 			goto next;
 		}
-		if (!is_source_name(names.v[i])) {
+		if (!is_source_name(name)) {
 			free(path);
 			free(rel);
 			goto next;
@@ -165,7 +189,7 @@ static void walk_dir(Walker *w, Pending d)
 		WalkFile f = { path, rel, SKIP_NONE, NULL };
 		VEC_PUSH(&files, f);
 	next:
-		free(names.v[i]);
+		free(names.v[i].name);
 	}
 	VEC_FREE(&names);
 	/* Pushed in reverse so that they pop in name order. */
