@@ -59,9 +59,11 @@ static void follow(const char *text, uint32_t a, uint32_t b, uint32_t from, uint
 		   const StrSet *funcs, const Links *links, uint8_t *dist, Queue *queue, Edges *edges)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t start;
-	for (size_t i = a; (i = lex_next_ident(text, i, b, &start)) > start;) {
-		uintptr_t k = (uintptr_t)strset_get(funcs, text + start, i - start, NULL);
+	IdentScan idents;
+	ident_scan_init(&idents, text, a, b);
+	for (size_t start, i; ident_scan_next(&idents, &start, &i);) {
+		uintptr_t k = strset_may_hold(funcs, text + start, i - start)
+				      ? (uintptr_t)strset_get(funcs, text + start, i - start, NULL) : 0;
 		if (!k)
 			continue;
 		size_t j = i;
