@@ -161,16 +161,31 @@ static char *read_one(DirScan *ds, size_t i)
 	return src;
 }
 
-/* Might TEXT name a driver struct?  A substring search for each struct
- * name (memmem is many times faster than looking up every identifier):
- * most directories of a tree define no driver, and are done with this. */
+/* Might TEXT name a driver struct?  A substring search (memmem is many
+ * times faster than looking up every identifier): most directories of a
+ * tree define no driver, and are done with this.  When the struct names
+ * share an ending ("_driver"), one search for it, each hit checked against
+ * the names; else one search per name. */
 static bool might_name_driver(const Tables *t, const char *text, size_t n)
 {
-	for (int b = 0; b < t->buses.nbuses; b++) {
-		const char *name = t->buses.buses[b].struct_name;
-		if (memmem(text, n, name, strlen(name)))
-			return true;
+	const BusTable *bt = &t->buses;
+	size_t k = bt->struct_suffix;
+	if (k < 4) {
+		for (int b = 0; b < bt->nbuses; b++) {
+			const char *name = bt->buses[b].struct_name;
+			if (memmem(text, n, name, strlen(name)))
+				return true;
+		}
+		return false;
 	}
+	const char *suffix = bt->buses[0].struct_name + strlen(bt->buses[0].struct_name) - k;
+	for (const char *p = text; (p = memmem(p, (size_t)(text + n - p), suffix, k)); p += k)
+		for (int b = 0; b < bt->nbuses; b++) {
+			const char *name = bt->buses[b].struct_name;
+			size_t head = strlen(name) - k;
+			if ((size_t)(p - text) >= head && !memcmp(p - head, name, head))
+				return true;
+		}
 	return false;
 }
 

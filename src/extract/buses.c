@@ -63,6 +63,13 @@ int bus_table_load(BusTable *t)
 	/* Indexed after loading: the array moved while it grew. */
 	for (int i = 0; i < t->nbuses; i++)
 		strset_add(&t->by_struct, t->buses[i].struct_name, &t->buses[i]);
+	for (int i = 0; i < t->nbuses; i++) {
+		const char *a = t->buses[0].struct_name, *b = t->buses[i].struct_name;
+		size_t la = strlen(a), lb = strlen(b), k = 0;
+		while (k < la && k < lb && a[la - 1 - k] == b[lb - 1 - k])
+			k++;
+		t->struct_suffix = i ? (k < t->struct_suffix ? k : t->struct_suffix) : la;
+	}
 	return 0;
 }
 

@@ -17,6 +17,7 @@ typedef struct {
 	Bus *buses;
 	int nbuses;
 	StrSet by_struct; /* struct name -> Bus* */
+	size_t struct_suffix; /* length of the ending all struct names share ("_driver") */
 	StrSet registers; /* registration function -> (argument index + 1) */
 } BusTable;
 
