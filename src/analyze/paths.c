@@ -329,6 +329,21 @@ static void exec_call(Walk *w, const Frame *fr, PState st, uint32_t ci, bool use
 	const Call *c = &ff->calls[ci];
 	const SpecEntry *e = spec_lookup(w->cfg->spec, c->callee);
 	const char *lhs = c->lhs ? norm_intern(w, NULL, c->lhs) : NULL;
+	const FileFacts *where = NULL;
+	const Func *fn = NULL;
+	if (!e) {
+		fn = fr->depth < w->cfg->inline_depth ? resolve_function(w, ff, c->callee, &where) : NULL;
+		if (fn && !reaches_model(w, where, fn, w->cfg->inline_depth - fr->depth - 1))
+			fn = NULL;
+		if (!fn || fn == fr->fn) { /* unknown, or direct recursion: no effect */
+			if (lhs)
+				bind(&st, lhs, MODEL_UNKNOWN, RET_STATUS, NULL);
+			VEC_PUSH(out, st);
+			return;
+		}
+	}
+	/* Arguments are normalised only for calls that reach the model: most
+	 * calls on a path (logging, locking, register access) do not. */
 	const char *args[32];
 	uint32_t nargs = c->nargs < 32 ? c->nargs : 32;
 	for (uint32_t i = 0; i < nargs; i++)
@@ -350,16 +365,6 @@ static void exec_call(Walk *w, const Frame *fr, PState st, uint32_t ci, bool use
 			bind(&s, call_key(w, ci), o, (uint8_t)e->ret, c->callee);
 			drain(w, s, fr->depth, out);
 		}
-		return;
-	}
-	const FileFacts *where;
-	const Func *fn = fr->depth < w->cfg->inline_depth ? resolve_function(w, ff, c->callee, &where) : NULL;
-	if (fn && !reaches_model(w, where, fn, w->cfg->inline_depth - fr->depth - 1))
-		fn = NULL;
-	if (!fn || fn == fr->fn) { /* unknown, or direct recursion: no effect */
-		if (lhs)
-			bind(&st, lhs, MODEL_UNKNOWN, RET_STATUS, NULL);
-		VEC_PUSH(out, st);
 		return;
 	}
 	Frame sub = { where, fn, args, nargs, fr->depth + 1 };

@@ -43,21 +43,27 @@ static bool looks_like_value(const char *s)
 	return s[0] == '-' || (s[0] >= '0' && s[0] <= '9') || !strcmp(s, "NULL") || !strcmp(s, "?");
 }
 
+/* The head of a call's step: "name(a, b) = result".  Copied, not
+ * printed: every modelled call of every path writes one. */
 static void begin_call_step(Model *m, const char *name, const char *const *args, int nargs,
 			    const char *result, const ModelOrigin *origin)
 {
 	size_t len = strlen(name) + 8 + (result ? strlen(result) + 4 : 0);
 	for (int i = 0; i < nargs; i++)
 		len += strlen(args[i]) + 2;
-	char *text = malloc(len);
-	char *p = text + sprintf(text, "%s(", name);
-	for (int i = 0; i < nargs; i++)
-		p += sprintf(p, "%s%s", i ? ", " : "", args[i]);
-	p += sprintf(p, ")");
+	char *text = malloc(len + 64), *p = text;
+#define PUT(s) (p = stpcpy(p, (s)))
+	PUT(name), PUT("(");
+	for (int i = 0; i < nargs; i++) {
+		if (i)
+			PUT(", ");
+		PUT(args[i]);
+	}
+	PUT(")");
 	if (result)
-		sprintf(p, " %s %s", looks_like_value(result) ? "=" : "->", result);
-	step_begin(m, origin, "%s", text);
-	free(text);
+		PUT(looks_like_value(result) ? " = " : " -> "), PUT(result);
+#undef PUT
+	step_begin_text(m, origin, text, (size_t)(p - text), len + 64);
 }
 
 int model_call(Model *m, const char *name, const char *const *args, int nargs,

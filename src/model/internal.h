@@ -240,6 +240,7 @@ void grow(void **arr, int *cap, int need, size_t size);
 /* step.c: building transitions and raising findings */
 void step_begin(Model *m, const ModelOrigin *origin, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void step_begin_text(Model *m, const ModelOrigin *origin, char *text, size_t len, size_t cap);
 void step_effect(Model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void step_end(Model *m);
 /* evidence: steps that led here (NULL entries are skipped); the current step is added last. */

@@ -73,7 +73,9 @@ static void append_str(Step *s, const char *fmt, ...)
 	va_end(ap);
 }
 
-void step_begin(Model *m, const ModelOrigin *origin, const char *fmt, ...)
+/* Open a step whose head is TEXT (LEN bytes in CAP, malloc'd): the step
+ * takes it over and appends its effects there. */
+void step_begin_text(Model *m, const ModelOrigin *origin, char *text, size_t len, size_t cap)
 {
 	if (m->cur)
 		step_end(m);
@@ -82,11 +84,18 @@ void step_begin(Model *m, const ModelOrigin *origin, const char *fmt, ...)
 	s->seq = pool_next_seq(m->pool);
 	if (origin)
 		s->pub.origin = *origin;
+	s->text = text, s->len = len, s->cap = cap;
+	s->pub.text = text;
+	m->cur = s;
+}
+
+void step_begin(Model *m, const ModelOrigin *origin, const char *fmt, ...)
+{
+	step_begin_text(m, origin, NULL, 0, 0);
 	va_list ap;
 	va_start(ap, fmt);
-	append(s, fmt, ap);
+	append(m->cur, fmt, ap);
 	va_end(ap);
-	m->cur = s;
 }
 
 void step_effect(Model *m, const char *fmt, ...)
