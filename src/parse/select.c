@@ -62,8 +62,7 @@ static void follow(const char *text, uint32_t a, uint32_t b, uint32_t from, uint
 	IdentScan idents;
 	ident_scan_init(&idents, text, a, b);
 	for (size_t start, i; ident_scan_next(&idents, &start, &i);) {
-		uintptr_t k = strset_may_hold(funcs, text + start, i - start)
-				      ? (uintptr_t)strset_get(funcs, text + start, i - start, NULL) : 0;
+		uintptr_t k = (uintptr_t)strset_get(funcs, text + start, i - start, NULL);
 		if (!k)
 			continue;
 		size_t j = i;

@@ -118,16 +118,14 @@ bool ident_scan_next(IdentScan *it, size_t *start, size_t *end)
 	}
 }
 
-/* Every identifier is looked up: one bit of the set first
- * (strset_may_hold), the hash only for the few that pass, so the scan costs
- * little more than reading the bytes. */
+/* Every identifier is looked up; strset_get tests one bit of the set
+ * before it hashes, so the scan costs little more than reading the bytes. */
 unsigned mentions(const StrSet *names, const char *text, size_t n, unsigned want)
 {
 	unsigned seen = 0;
 	IdentScan it;
 	ident_scan_init(&it, text, 0, n);
 	for (size_t a, b; (seen & want) != want && ident_scan_next(&it, &a, &b);)
-		if (strset_may_hold(names, text + a, b - a))
-			seen |= (unsigned)(uintptr_t)strset_get(names, text + a, b - a, NULL);
+		seen |= (unsigned)(uintptr_t)strset_get(names, text + a, b - a, NULL);
 	return seen & want;
 }

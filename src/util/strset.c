@@ -92,13 +92,8 @@ void strset_set(StrSet *s, const char *key, void *value)
 	put(s, key, value, true);
 }
 
-void *strset_get(const StrSet *s, const char *key, size_t len, int *found)
+void *strset_get_hashed(const StrSet *s, const char *key, size_t len, int *found)
 {
-	if (!strset_may_hold(s, key, len)) {
-		if (found)
-			*found = 0;
-		return NULL;
-	}
 	struct StrSetSlot *e = find(s, key, len, hash_bytes(key, len));
 	int hit = e && e->key;
 	if (found)

@@ -26,16 +26,27 @@ static inline unsigned strset_quick_bit(const char *key, size_t len)
 	return (k * 0x9E3779B1u) >> 20;
 }
 
-/* May the set hold the KEY of LEN bytes?  False means certainly not: a
- * check of one bit, for loops that look up every identifier of a file. */
+/* May the set hold the KEY of LEN bytes?  False means certainly not. */
 static inline bool strset_may_hold(const StrSet *s, const char *key, size_t len)
 {
 	unsigned b = strset_quick_bit(key, len);
 	return s->quick[b >> 6] >> (b & 63) & 1;
 }
 
-/* The value of the KEY of LEN bytes, or NULL; *found says whether it exists. */
-void *strset_get(const StrSet *s, const char *key, size_t len, int *found);
+/* strset_get past the quick check: hash KEY and probe. */
+void *strset_get_hashed(const StrSet *s, const char *key, size_t len, int *found);
+
+/* The value of the KEY of LEN bytes, or NULL; *found says whether it exists.
+ * Inline, so that loops looking up every identifier of a file pay one bit
+ * test, not a call, for each of the many that miss. */
+static inline void *strset_get(const StrSet *s, const char *key, size_t len, int *found)
+{
+	if (strset_may_hold(s, key, len))
+		return strset_get_hashed(s, key, len, found);
+	if (found)
+		*found = 0;
+	return NULL;
+}
 /* The set's own copy of KEY, added if absent: a stable interned string. */
 const char *strset_intern(StrSet *s, const char *key);
 /* Slot I's value (0 <= I < cap), NULL for an empty slot: for iteration. */
