@@ -26,6 +26,7 @@
 
 #include "report/report.h"
 #include "scan.h"
+#include "util/clex.h"
 #include "util/datafile.h"
 
 static const char *add_prefilter_names(const DataLine *l, void *ctx);
@@ -164,8 +165,9 @@ static char *read_one(DirScan *ds, size_t i)
 /* Might TEXT name a driver struct?  A substring search (memmem is many
  * times faster than looking up every identifier): most directories of a
  * tree define no driver, and are done with this.  When the struct names
- * share an ending ("_driver"), one search for it, each hit checked against
- * the names; else one search per name. */
+ * share an ending of four bytes or more ("_driver"), one search for it,
+ * each hit checked against the names; else (a short ending would hit at
+ * every turn) one search per name. */
 static bool might_name_driver(const Tables *t, const char *text, size_t n)
 {
 	const BusTable *bt = &t->buses;
@@ -232,7 +234,11 @@ static bool read_dir(DirScan *ds)
 	return has_driver;
 }
 
-/* Make SF the items of SRC (N bytes): one whole item if it cannot be split. */
+/* Make SF the items of SRC (N bytes), a candidate for parsing: one whole
+ * item if it cannot be split.  Masking changes no brace, parenthesis or
+ * semicolon, nor any name an item is chosen by, so items are split from the
+ * text as written and only the chosen ones are masked, just before their
+ * parse. */
 static void split_file(SelectFile *sf, const char *src, size_t n)
 {
 	sf->text = src;
@@ -243,15 +249,6 @@ static void split_file(SelectFile *sf, const char *src, size_t n)
 	}
 }
 
-/* Make file I a candidate for parsing: split it into items.  Masking
- * changes no brace, parenthesis or semicolon, nor any name an item is
- * chosen by, so items are split from the text as written and only the
- * chosen ones are masked, just before their parse. */
-static void prepare(DirScan *ds, size_t i)
-{
-	split_file(&ds->sel[i], ds->srcs[i], ds->lens[i]);
-}
-
 static void free_facts(DirScan *ds)
 {
 	for (size_t i = 0; i < ds->nfacts; i++)
@@ -259,7 +256,6 @@ static void free_facts(DirScan *ds)
 	ds->nfacts = 0;
 }
 
-/* Choose the reachable items of the candidates and parse them into facts. */
 /* Parse SF's chosen items of SRC (N bytes) into FF: the parser reads the
  * chosen items only, so only they are masked. */
 static bool parse_selected(const Tables *t, Parser *parser, const char *path, const char *rel,
@@ -304,6 +300,7 @@ bool parse_reachable(const Tables *t, Parser *parser, const char *path, const ch
 	return ok;
 }
 
+/* Choose the reachable items of the candidates and parse them into facts. */
 static void parse_chosen(DirScan *ds)
 {
 	const Tables *t = ds->s->t;
@@ -360,7 +357,7 @@ static bool adopt_unresolved(DirScan *ds, const DriverVec *drivers)
 		ds->srcs[i] = read_source(f, READ_LIMIT, &ds->lens[i], &why, detail, sizeof detail);
 		if (ds->srcs[i] && ds->lens[i] <= ds->s->o->max_size &&
 		    mentions(&names, ds->srcs[i], ds->lens[i], MENTION_API)) {
-			prepare(ds, i);
+			split_file(&ds->sel[i], ds->srcs[i], ds->lens[i]);
 			added = true;
 			continue;
 		}
@@ -430,7 +427,7 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 	bool has_driver = read_dir(&ds);
 	for (size_t i = 0; has_driver && i < n; i++)
 		if (ds.srcs[i] && ds.lens[i] <= s->o->max_size)
-			prepare(&ds, i);
+			split_file(&ds.sel[i], ds.srcs[i], ds.lens[i]);
 	DriverVec drivers = { 0 };
 	if (has_driver) {
 		parse_chosen(&ds);

@@ -63,12 +63,15 @@ int bus_table_load(BusTable *t)
 	/* Indexed after loading: the array moved while it grew. */
 	for (int i = 0; i < t->nbuses; i++)
 		strset_add(&t->by_struct, t->buses[i].struct_name, &t->buses[i]);
-	for (int i = 0; i < t->nbuses; i++) {
-		const char *a = t->buses[0].struct_name, *b = t->buses[i].struct_name;
-		size_t la = strlen(a), lb = strlen(b), k = 0;
-		while (k < la && k < lb && a[la - 1 - k] == b[lb - 1 - k])
+	const char *first = t->nbuses ? t->buses[0].struct_name : "";
+	size_t lf = strlen(first);
+	t->struct_suffix = lf;
+	for (int i = 1; i < t->nbuses; i++) {
+		const char *b = t->buses[i].struct_name;
+		size_t lb = strlen(b), k = 0;
+		while (k < t->struct_suffix && k < lb && first[lf - 1 - k] == b[lb - 1 - k])
 			k++;
-		t->struct_suffix = i ? (k < t->struct_suffix ? k : t->struct_suffix) : la;
+		t->struct_suffix = k;
 	}
 	return 0;
 }

@@ -51,7 +51,8 @@ static void begin_call_step(Model *m, const char *name, const char *const *args,
 	size_t len = strlen(name) + 8 + (result ? strlen(result) + 4 : 0);
 	for (int i = 0; i < nargs; i++)
 		len += strlen(args[i]) + 2;
-	char *text = malloc(len + 64), *p = text;
+	size_t cap = len + 64; /* and room for the effects step_effect appends */
+	char *text = malloc(cap), *p = text;
 #define PUT(s) (p = stpcpy(p, (s)))
 	PUT(name), PUT("(");
 	for (int i = 0; i < nargs; i++) {
@@ -63,7 +64,7 @@ static void begin_call_step(Model *m, const char *name, const char *const *args,
 	if (result)
 		PUT(looks_like_value(result) ? " = " : " -> "), PUT(result);
 #undef PUT
-	step_begin_text(m, origin, text, (size_t)(p - text), len + 64);
+	step_begin_text(m, origin, text, (size_t)(p - text), cap);
 }
 
 int model_call(Model *m, const char *name, const char *const *args, int nargs,

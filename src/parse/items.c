@@ -4,12 +4,13 @@
  * Most of a driver's file is never reached from its driver: ethtool and
  * netdev ops, sysfs attributes, debugfs, interrupt handlers' helpers.  Parsing
  * costs more than everything else a scan does, so the scan parses only the
- * items that a driver's callbacks can reach (select.c), and tree-sitter reads
- * just those byte ranges of the file (parser_parse_ranges), positions intact.
+ * items that a driver's callbacks can reach (select.c), each on its own
+ * (parser_parse_items), positions intact.
  *
  * An item is a function definition or a declaration at file scope.  They are
- * told apart by counting braces in the masked text outside comments,
- * literals and preprocessor lines:
+ * told apart by counting braces in the text as written (masking changes no
+ * brace, parenthesis or semicolon) outside comments, literals and
+ * preprocessor lines:
  *
  *   - a `{` at depth 0 right after a `)` opens a function body, and the `}`
  *     that closes it ends the item; the function's names are the

@@ -39,14 +39,14 @@ typedef struct {
 } Name;
 typedef VEC(Name) NameVec;
 
-/* Append the top-level items of masked text S (N bytes) to OUT and the
+/* Append the top-level items of text S (N bytes) to OUT and the
  * names of its function definitions to NAMES; -1 (and both unchanged) when
  * its braces do not balance. */
 int split_items(const char *s, size_t n, ItemVec *out, NameVec *names);
 
-/* A file's part in select_items: its masked text and its items. */
+/* A file's part in select_items: its text and its items. */
 typedef struct {
-	const char *text;
+	const char *text; /* as written: only the chosen items are masked, to be parsed */
 	ItemVec items;  /* all of them */
 	NameVec names;  /* their names */
 	ItemVec chosen; /* select_items' choice, in text order */

@@ -20,7 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/clex.h"
 #include "walk/walk.h"
 
 enum { BINARY_PROBE = 8192 };

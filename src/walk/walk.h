@@ -5,7 +5,6 @@
 #include <stddef.h>
 
 #include "teardown.h"
-#include "util/clex.h"
 #include "util/strset.h"
 
 typedef enum {
@@ -59,6 +58,5 @@ char *read_source(const WalkFile *f, size_t max_bytes, size_t *len, SkipReason *
 /* What a name of the prefilter says of a file or item that mentions it:
  * worth a parse, defines a driver, roots the items a scan parses. */
 enum { MENTION_API = 1, MENTION_DRIVER = 2, MENTION_ROOT = 4 };
-
 
 #endif

@@ -1,4 +1,4 @@
-# Rules for the unit-test programs (the model's C API, the item splitter).  A test's check-command reads
+# Rules for the unit-test programs (tests/unit/*.c).  A test's check-command reads
 # this after the main Makefile (make -f Makefile -f tests/unit/unit.mk), so
 # the programs build with the same compiler, flags and objects as teardown
 # (command-line overrides such as sanitizer CFLAGS reach it via MAKEFLAGS).
