@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		join_drivers(&ff, 1, &drivers);
 		for (size_t p = 0; p < sizeof profiles / sizeof *profiles; p++) {
 			AnalyzeConfig cfg = analyze_config(fuzz_tables.spec, profile_by_name(profiles[p]),
-							   &fuzz_tables.rules);
+							   &fuzz_tables.rules, &fuzz_tables.conv);
 			Arena arena = { 0 };
 			FindingVec found = { 0 };
 			DirAnalysis *da = dir_analysis_new(&cfg, &ff, 1, &arena);

@@ -48,6 +48,10 @@ static const char usage_text[] =
 	"  --no-progress         no progress line on a terminal\n"
 	"  --semantics P         kernel semantics of the model: 6.1, 6.11, 6.12\n"
 	"                        (default) or proposed (see teardown model --help)\n"
+	"  --latent              also report latent warnings: those whose path needs\n"
+	"                        what the engine could not check (a call through an\n"
+	"                        unresolved pointer, a function not followed), with\n"
+	"                        the assumption\n"
 	"\n"
 	"Findings print as `path:line:col: warning: message [rule]` followed by the\n"
 	"path of steps that leads there; paths are relative to the kernel tree root\n"
@@ -125,6 +129,7 @@ static int scan_options(int argc, char **argv, ScanOptions *o)
 		{ "parse-timeout", required_argument, NULL, 't' },
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "semantics", required_argument, NULL, 'S' },
+		{ "latent", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -167,6 +172,9 @@ static int scan_options(int argc, char **argv, ScanOptions *o)
 			break;
 		case 'S':
 			o->semantics = optarg;
+			break;
+		case 'L':
+			o->latent = true;
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -241,7 +249,7 @@ static int by_place(const void *x, const void *y)
 static void analyze_dir(const ScanOptions *o, const Tables *t, FileFacts *files, size_t nfiles,
 			DriverVec *drivers, DirResult *res, FILE *msg, Arena *arena, FindingVec *found)
 {
-	AnalyzeConfig cfg = analyze_config(t->spec, profile_by_name(o->semantics), &t->rules);
+	AnalyzeConfig cfg = analyze_config(t->spec, profile_by_name(o->semantics), &t->rules, &t->conv);
 	DirAnalysis *da = dir_analysis_new(&cfg, files, nfiles, arena);
 	for (size_t i = 0; i < drivers->n; i++) {
 		DriverReport rep;
@@ -254,6 +262,15 @@ static void analyze_dir(const ScanOptions *o, const Tables *t, FileFacts *files,
 		}
 	}
 	dir_analysis_free(da);
+	size_t kept = 0;
+	for (size_t i = 0; i < found->n; i++) {
+		if (found->v[i].latent && !o->latent) {
+			res->latent_hidden++;
+			continue;
+		}
+		found->v[kept++] = found->v[i];
+	}
+	found->n = kept;
 	if (found->n) /* found->v is NULL while empty */
 		qsort(found->v, found->n, sizeof *found->v, by_place);
 	for (size_t i = 0; i < found->n; i++)

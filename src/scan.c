@@ -57,6 +57,13 @@ int tables_load(Tables *t)
 	const char *const *names = spec_names(t->spec, &n);
 	for (int i = 0; i < n; i++)
 		add_kind(&t->prefilter, names[i], MENTION_API);
+	/* The helpers that store, load or point into driver memory make a
+	 * function worth replaying too (drvdata getters, flag setters). */
+	for (size_t i = 0; i < t->conv.names.cap; i++) {
+		const Convention *c = strset_value_at(&t->conv.names, i);
+		if (c && c->kind >= CONV_BUILTIN)
+			add_kind(&t->prefilter, strset_key_at(&t->conv.names, i), MENTION_API);
+	}
 	return datafile_read("prefilter", add_prefilter_names, &t->prefilter);
 }
 
@@ -278,7 +285,7 @@ static SelectRules select_rules(const Tables *t, bool every_function)
 	return (SelectRules){
 		.root_kind = MENTION_ROOT,
 		.live_kind = every_function ? 0 : MENTION_API,
-		.max_calls = analyze_config(t->spec, NULL, &t->rules).inline_depth,
+		.max_calls = analyze_config(t->spec, NULL, &t->rules, &t->conv).inline_depth,
 	};
 }
 
@@ -505,6 +512,7 @@ static void merge(DirResult *total, const DirResult *r)
 	total->findings += r->findings;
 	total->warnings += r->warnings;
 	total->drivers_partial += r->drivers_partial;
+	total->latent_hidden += r->latent_hidden;
 }
 
 int scan_paths(char **paths, int npaths, const ScanOptions *o, const Tables *t,

@@ -22,6 +22,7 @@ typedef struct {
 	const char *list_rule; /* `list RULE`: the rule id or prefix */
 	bool every_function;   /* parse every function drivers reach, not only those
 				* that reach an API: `drivers` shows each callback */
+	bool latent;           /* report latent warnings too (--latent) */
 } ScanOptions;
 
 /* The tables every stage reads; loaded once, then shared read-only. */
@@ -60,6 +61,7 @@ typedef struct {
 	size_t findings;
 	size_t warnings; /* findings above note: they decide the exit status */
 	size_t drivers_partial;
+	size_t latent_hidden; /* latent warnings left out (no --latent) */
 	char *messages; /* skip notices for stderr */
 	size_t messages_len;
 	char *out; /* stdout text */

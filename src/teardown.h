@@ -64,43 +64,68 @@ typedef struct {
 
 /* ---- facts (extract) ---- */
 
-/* What a branch tests, in terms the analyzer can match to a call's result:
- * `if (ret < 0)` tests NEG of the variable ret; `if (IS_ERR(p = f()))`
- * tests ISERR of the call f.  Only the first operand of && and || is
- * read, so such a test forces one edge but never excludes the other. */
+/* An expression, as the analyzer evaluates it: a small tree of plain
+ * structs (no tree-sitter types), operands by index into FileFacts.exprs.
+ * Parentheses and casts are dropped; what the engine cannot evaluate
+ * (sizeof, compound literals, statement expressions) is EX_UNKNOWN, a fresh
+ * value.  Calls are EX_CALL nodes that point at their Call, whose argx
+ * holds the argument expressions. */
 typedef enum {
-	TEST_NONE, /* not understood: both edges possible */
-	TEST_NONZERO, TEST_ZERO, TEST_NEG, TEST_NONNEG, TEST_POS, TEST_NONPOS,
-	TEST_ISERR, TEST_NOT_ISERR,
-} TestKind;
+	EX_UNKNOWN,
+	EX_NUM,    /* num */
+	EX_STR,    /* a string or character literal: text */
+	EX_NAME,   /* an identifier: text */
+	EX_MEMBER, /* a->text (arrow) or a.text */
+	EX_INDEX,  /* a[b] */
+	EX_CALL,   /* call (FileFacts.calls); a: the callee expression */
+	EX_UNARY,  /* op a: OP_NOT, OP_NEG, OP_BITNOT */
+	EX_ADDR,   /* &a */
+	EX_DEREF,  /* *a */
+	EX_BINARY, /* a op b */
+	EX_ASSIGN, /* a = b (op OP_NONE), or a op= b */
+	EX_INCDEC, /* op a: OP_PREINC, OP_PREDEC, OP_POSTINC, OP_POSTDEC */
+	EX_COND,   /* a ? b : c */
+	EX_COMMA,  /* a, b */
+} ExprKind;
 
-typedef enum { COND_SIMPLE, COND_OR, COND_AND } CondShape;
-
-/* What a value is known to mean: a returned or assigned error code. */
-typedef enum { VAL_UNKNOWN, VAL_SUCCESS, VAL_FAILURE, VAL_VAR, VAL_CALL } ValueKind;
+typedef enum {
+	OP_NONE,
+	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_SHL, OP_SHR, OP_AND, OP_OR, OP_XOR,
+	OP_LAND, OP_LOR, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
+	OP_NOT, OP_NEG, OP_BITNOT,
+	OP_PREINC, OP_PREDEC, OP_POSTINC, OP_POSTDEC,
+} ExprOp;
 
 typedef struct {
-	uint8_t kind;      /* ValueKind */
-	int32_t call;      /* VAL_CALL: index into FileFacts.calls */
-	const char *var;   /* VAL_VAR: the variable whose value it is */
-} Value;
+	uint8_t kind;     /* ExprKind */
+	uint8_t op;       /* ExprOp */
+	uint8_t arrow;    /* EX_MEMBER: `->` rather than `.` */
+	int32_t a, b, c;  /* operands, -1 where absent */
+	int32_t call;     /* EX_CALL: index into FileFacts.calls */
+	int64_t num;      /* EX_NUM */
+	const char *text; /* EX_NAME, EX_MEMBER (the field), EX_STR */
+} Expr;
 
-typedef enum { CFG_ENTRY, CFG_STMT, CFG_BRANCH, CFG_RETURN } CfgKind;
+typedef enum { CFG_ENTRY, CFG_STMT, CFG_BRANCH, CFG_RETURN, CFG_LOOP } CfgKind;
 
-/* A node of a function's control-flow graph: the calls one statement (or
- * one condition) evaluates, in evaluation order, and where control goes.
- * Loops are unrolled a bounded number of times, so the graph has no back
- * edges and every path through it is finite. */
+/* A node of a function's control-flow graph.  A statement evaluates EXPR;
+ * a branch tests the condition EXPR, one atom of it: `&&`, `||` and `!`
+ * are lowered into chains of branches, and a switch into a chain of
+ * `subject == label` tests, so every atom the engine decides is a node of
+ * its own.  A return returns EXPR (-1: nothing, or falling off the end).
+ * A loop node heads each loop: NEXT enters the body (or its condition),
+ * OTHER leaves the loop, and the loop's back edges come back to it, so the
+ * engine decides how often to go round.  An iterator macro
+ * (`list_for_each_entry(pos, head, member)`) is a loop node with EXPR its
+ * cursor and EXPR2 the collection it walks. */
 typedef struct {
 	uint8_t kind;      /* CfgKind */
-	uint8_t test;      /* BRANCH: TestKind */
-	uint8_t shape;     /* BRANCH: CondShape */
-	int32_t next;      /* successor; BRANCH: when the condition holds; -1 none */
-	int32_t other;     /* BRANCH: when it does not */
-	uint32_t first_call, ncalls; /* FileFacts.cfg_calls[first_call..] */
-	Value subject;     /* BRANCH: what is tested; RETURN: what is returned;
-			      STMT: the value assigned to assign_var */
-	const char *assign_var; /* STMT `var = value;` with no call on the right */
+	uint8_t iterator;  /* LOOP: of an iterator macro */
+	int32_t next;      /* successor; BRANCH: when the atom holds; LOOP: into the body */
+	int32_t other;     /* BRANCH: when it does not; LOOP: out of the loop */
+	int32_t expr;      /* see above; -1 none */
+	int32_t expr2;     /* LOOP of an iterator macro: the collection */
+	const char *text;  /* BRANCH: the atom as written (whitespace collapsed) */
 	Pos pos;
 } CfgNode;
 
@@ -114,6 +139,9 @@ typedef struct {
 	uint32_t body_start, body_end; /* byte range of the body braces */
 	uint32_t first_call, ncalls;   /* its calls: FileFacts.calls[first_call..] */
 	uint32_t cfg_first, cfg_count; /* its graph: FileFacts.cfg[cfg_first..]; entry first */
+	uint32_t expr_first, expr_count; /* its expressions: FileFacts.exprs[expr_first..] */
+	const char **locals;           /* the names its body declares */
+	uint32_t nlocals;
 	bool cfg_partial;              /* too deep or too large: the graph is cut short */
 } Func;
 
@@ -126,6 +154,8 @@ typedef struct {
 	int32_t func; /* index of the enclosing Func, -1 at file scope */
 	const char *lhs; /* `lhs = call(...)` or `type lhs = call(...)`, else NULL */
 	uint32_t start_byte, end_byte;
+	int32_t *argx;   /* the arguments as expressions (FileFacts.exprs), once the
+			    enclosing function's graph is built; NULL before */
 } Call;
 
 /* The driver buses teardown knows: rows of data/drivers.tbl. */
@@ -173,8 +203,8 @@ typedef struct {
 	uint32_t nregs;
 	CfgNode *cfg;
 	uint32_t ncfg;
-	uint32_t *cfg_calls; /* call indices, in evaluation order per node */
-	uint32_t ncfg_calls;
+	Expr *exprs;
+	uint32_t nexprs;
 	Arena arena;
 } FileFacts;
 
@@ -219,6 +249,8 @@ typedef struct {
 	const char *message;
 	Step *steps;
 	uint32_t nsteps;
+	const char *latent; /* a warning that needs what the engine assumed: why (NULL: manifest) */
+	const char *cut;    /* the driver's analysis was cut short: the bound (NULL: complete) */
 } Finding;
 
 #endif

@@ -31,13 +31,15 @@ typedef struct {
 	const Spec *spec;
 	const Profile *profile;
 	const RuleTable *rules;
+	const Conventions *conv;
 	int inline_depth;    /* driver functions followed this deep */
 	size_t visit_budget; /* graph nodes visited per driver */
 	int states_per_node; /* a replay of a function visits at most this times its nodes */
 } AnalyzeConfig;
 
 /* The configuration scans use: their bounds on inlining, paths and states. */
-AnalyzeConfig analyze_config(const Spec *spec, const Profile *profile, const RuleTable *rules);
+AnalyzeConfig analyze_config(const Spec *spec, const Profile *profile, const RuleTable *rules,
+			     const Conventions *conv);
 
 typedef VEC(Finding) FindingVec;
 

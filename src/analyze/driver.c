@@ -2,31 +2,75 @@
  * driver.c — the life of one driver, replayed: probe, then either probe
  * failure or remove and unbind.
  *
- * This is the driver core's sequence (shared/kernel-semantics.md §2): the
- * bus probes the driver; a probe that fails is unwound by the bus and its
- * devres released; a probe that succeeds is later undone by remove() and
- * the bus's unbind sequence, then devres release in LIFO order.  The model
- * knows what the bus does at each phase; this file walks the driver's own
- * code between them:
+ * This is the driver core's sequence (docs/semantics.md): the bus probes
+ * the driver; a probe that fails is unwound by the bus and its devres
+ * released; a probe that succeeds is later undone by remove() and the
+ * bus's unbind sequence, then devres release in LIFO order.  The model
+ * knows what the bus does at each phase; the engine executes the driver's
+ * own code between them, with the bound device as one object that probe,
+ * remove and every callback receive:
  *
- *   probe()  → every outcome (state, success or failure)
- *     failure → model_probe_fails
- *     success → model_remove → remove() → model_unbind
- *
- * A probe return the analysis cannot classify is followed both ways.
- * Equal probe outcomes are replayed once.
+ *   probe(dev)  → every outcome (state, return value)
+ *     return value can be non-zero → model_probe_fails
+ *     return value can be 0        → model_remove → remove(dev) → model_unbind
  *
  * Findings arrive through the model's observer while the paths are
  * replayed; each is kept once per driver (rule and place), with the
- * evidence of the first path that reached it, and only for the rules of
- * data/rules.
+ * evidence of the first path that reached it (a manifest one over a latent
+ * one), and only for the rules of data/rules.  A warning found on a path
+ * that assumed something the engine cannot check is latent: reported only
+ * when asked for, with the assumption.  When the driver's analysis was cut
+ * short, every finding of it says so.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "analyze/internal.h"
 
-enum { MAX_TRAIL = 8 };
+enum { MAX_PATH = 12 };
+
+AnalyzeConfig analyze_config(const Spec *spec, const Profile *profile, const RuleTable *rules,
+			     const Conventions *conv)
+{
+	return (AnalyzeConfig){
+		.spec = spec,
+		.profile = profile,
+		.rules = rules,
+		.conv = conv,
+		.inline_depth = 4,
+		.visit_budget = 400000,
+		.states_per_node = 64,
+	};
+}
+
+DirAnalysis *dir_analysis_new(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, Arena *arena)
+{
+	DirAnalysis *da = xcalloc(1, sizeof *da);
+	*da = (DirAnalysis){ .cfg = cfg, .files = files, .nfiles = nfiles, .arena = arena };
+	return da;
+}
+
+void dir_analysis_free(DirAnalysis *da)
+{
+	summaries_forget(da);
+	for (size_t i = 0; i < da->funcs.cap; i++) {
+		FuncInfo *fi = keymap_value_at(&da->funcs, i);
+		if (!fi)
+			continue;
+		free(fi->live);
+		free(fi->joins);
+		strset_free(&fi->index);
+		strset_free(&fi->tested);
+	}
+	keymap_free(&da->funcs);
+	strset_free(&da->strings);
+	strset_free(&da->externs);
+	for (size_t k = 0; da->statics && k < da->nfiles; k++)
+		strset_free(&da->statics[k]);
+	free(da->statics);
+	arena_free(&da->scratch);
+	free(da);
+}
 
 static const Callback *callback(const Driver *d, const char *const *fields)
 {
@@ -38,61 +82,117 @@ static const Callback *callback(const Driver *d, const char *const *fields)
 }
 
 /* The column of the call at FILE:LINE, for the gcc-style position. */
-static uint32_t column_at(const Walk *w, const char *file, int line)
+static uint32_t column_at(const Run *r, const char *file, int line)
 {
-	for (size_t k = 0; k < w->nfiles; k++)
-		if (w->files[k].rel == file)
-			for (uint32_t i = 0; i < w->files[k].ncalls; i++)
-				if ((int)w->files[k].calls[i].pos.line == line)
-					return w->files[k].calls[i].pos.col;
+	for (size_t k = 0; k < r->da->nfiles; k++)
+		if (r->da->files[k].rel == file)
+			for (uint32_t i = 0; i < r->da->files[k].ncalls; i++)
+				if ((int)r->da->files[k].calls[i].pos.line == line)
+					return r->da->files[k].calls[i].pos.col;
 	return 1;
+}
+
+/* Where a finding is reported: the event that revealed it, unless that is
+ * a phase of the bus (the driver struct's line, which nobody edits): then
+ * the newest of its evidence in the driver's code, the line to change (the
+ * allocation never released, the request devres frees too late). */
+static ModelOrigin place(const Run *r, const ModelFinding *mf)
+{
+	ModelOrigin o = mf->origin;
+	bool phase = !o.file || o.line <= 0 || (o.function && !strcmp(o.function, r->drv->name));
+	for (int i = mf->nsteps - 1; phase && i >= 0; i--) {
+		const ModelOrigin *s = &mf->steps[i]->origin;
+		if (s->file && s->line > 0 && s->function && strcmp(s->function, r->drv->name))
+			return *s;
+	}
+	return o;
 }
 
 static void on_finding(void *ctx, const ModelFinding *mf)
 {
-	Walk *w = ctx;
-	const Rule *rule = rule_by_id(w->cfg->rules, mf->rule);
-	if (!rule)
+	Run *r = ctx;
+	const Rule *rule = rule_by_id(r->cfg->rules, mf->rule);
+	if (!rule || !r->cur)
 		return;
-	Arena *a = w->arena;
+	Arena *a = r->da->arena;
+	ModelOrigin at = place(r, mf);
 	Finding f = {
 		.rule = arena_strndup(a, mf->rule, strlen(mf->rule)),
 		.severity = mf->severity == SEVERITY_NOTE || rule->max == SEV_NOTE ? SEV_NOTE : SEV_WARNING,
-		.driver = NULL, /* set by raise_finding */
-		.file = mf->origin.file ? mf->origin.file : w->drv->file->rel,
-		.pos = { mf->origin.line > 0 ? (uint32_t)mf->origin.line : w->drv->def->pos.line, 1 },
+		.file = at.file ? at.file : r->drv->file->rel,
+		.pos = { at.line > 0 ? (uint32_t)at.line : r->drv->def->pos.line, 1 },
 		.message = arena_strndup(a, mf->message, strlen(mf->message)),
 		.nsteps = (uint32_t)mf->nsteps,
 	};
-	if (mf->origin.file && mf->origin.line > 0)
-		f.pos.col = column_at(w, mf->origin.file, mf->origin.line);
-	/* The path: the error branches this path took because a call failed,
-	 * oldest first, after the model's evidence. */
-	const Trail *path[MAX_TRAIL];
-	uint32_t npath = 0;
-	for (const Trail *t = w->trail; t && npath < MAX_TRAIL; t = t->prev)
-		path[npath++] = t;
-	f.nsteps += npath;
+	if (at.file && at.line > 0)
+		f.pos.col = column_at(r, at.file, at.line);
 	f.steps = arena_alloc(a, (f.nsteps ? f.nsteps : 1) * sizeof *f.steps);
-	for (uint32_t i = 0; i < npath; i++) {
-		const Trail *t = path[npath - 1 - i];
-		const CfgNode *n = &t->ff->cfg[t->node];
-		char what[300];
-		snprintf(what, sizeof what, "path: %s() fails, and the error branch here is taken", t->what);
-		f.steps[mf->nsteps + i] = (Step){ t->ff->rel, n->pos, NULL, arena_strndup(a, what, strlen(what)) };
-	}
 	for (int i = 0; i < mf->nsteps; i++) {
 		const ModelStep *st = mf->steps[i];
 		f.steps[i] = (Step){
-			.file = st->origin.file,
+			.file = st->origin.line > 0 ? st->origin.file : NULL,
 			.pos = { st->origin.line > 0 ? (uint32_t)st->origin.line : 0, 1 },
 			.function = st->origin.function,
 			.what = arena_strndup(a, st->text, strlen(st->text)),
 		};
-		if (st->origin.line <= 0)
-			f.steps[i].file = NULL;
 	}
-	raise_finding(w, &f);
+	raise_finding(r, &f, r->cur->trail, r->cur->assumed);
+}
+
+/* F with the decisions of its path after the model's evidence, oldest
+ * first (the newest MAX_PATH of them), and what it assumed. */
+static Finding with_path(Run *r, const Finding *f, const Trail *trail, const Assumption *assumed)
+{
+	Arena *a = r->da->arena;
+	Finding g = *f;
+	const Trail *path[MAX_PATH];
+	uint32_t n = 0;
+	for (const Trail *t = trail; t && n < MAX_PATH; t = t->prev)
+		path[n++] = t;
+	g.nsteps = f->nsteps + n;
+	g.steps = arena_alloc(a, (g.nsteps ? g.nsteps : 1) * sizeof *g.steps);
+	if (f->nsteps)
+		memcpy(g.steps, f->steps, f->nsteps * sizeof *f->steps);
+	for (uint32_t i = 0; i < n; i++) {
+		const Trail *t = path[n - 1 - i];
+		char what[300];
+		snprintf(what, sizeof what, "path: %s", t->text);
+		g.steps[f->nsteps + i] = (Step){ t->file, t->pos, t->function, arena_strndup(a, what, strlen(what)) };
+	}
+	if (g.severity >= SEV_WARNING && assumed) {
+		char buf[600];
+		size_t k = 0;
+		for (const Assumption *x = assumed; x && k < sizeof buf - 1; x = x->prev) {
+			int w = snprintf(buf + k, sizeof buf - k, "%s%s", k ? "; " : "", x->text);
+			if (w < 0)
+				break;
+			k += (size_t)w;
+		}
+		if (k >= sizeof buf)
+			k = sizeof buf - 1;
+		g.latent = arena_strndup(a, buf, k);
+	}
+	g.driver = r->drv->name;
+	g.driver_file = r->drv->file->rel;
+	return g;
+}
+
+void report_finding(Run *r, const Finding *f, const Trail *trail, const Assumption *assumed)
+{
+	/* One finding per rule and place: the second IRQ of a request loop
+	 * freed under the same call is the same line to change. */
+	char key[512];
+	snprintf(key, sizeof key, "%s|%s|%u", f->rule, f->file, f->pos.line);
+	size_t at = (size_t)(uintptr_t)strset_get(&r->reported, key, strlen(key), NULL);
+	if (at) { /* seen: a manifest path replaces a latent one */
+		Finding *old = &r->out->v[r->first + at - 1];
+		if (old->latent && !(assumed && f->severity >= SEV_WARNING))
+			*old = with_path(r, f, trail, assumed);
+		return;
+	}
+	Finding g = with_path(r, f, trail, assumed);
+	VEC_PUSH(r->out, g);
+	strset_add(&r->reported, key, (void *)(uintptr_t)(r->out->n - r->first));
 }
 
 static bool has_rule(const FindingVec *out, size_t from, size_t to, const char *rule)
@@ -109,38 +209,43 @@ static void classify(const RuleTable *rules, FindingVec *out, size_t first)
 {
 	size_t all = out->n, kept = first;
 	for (size_t i = first; i < all; i++) {
-		const Rule *r = rule_by_id(rules, out->v[i].rule);
-		if (r->unless && has_rule(out, first, all, r->unless))
+		const Rule *rl = rule_by_id(rules, out->v[i].rule);
+		if (rl->unless && has_rule(out, first, all, rl->unless))
 			continue;
-		if (r->per_driver && has_rule(out, first, kept, r->id))
+		if (rl->per_driver && has_rule(out, first, kept, rl->id))
 			continue;
 		out->v[kept++] = out->v[i];
 	}
 	out->n = kept;
 }
 
-static void finish(Walk *w, PState st, void (*phase)(Model *, const ModelOrigin *),
-		   const ModelOrigin *origin)
+/* Run the bus phase PHASE on ST, then the callbacks it hands out; drop the
+ * states: the driver's life ends here. */
+static void finish(Run *r, PState st, void (*phase)(Model *, const ModelOrigin *), const ModelOrigin *origin)
 {
-	w->trail = st.trail;
+	r->cur = &st;
 	phase(st.m, origin);
 	PStates done = { 0 };
-	drain(w, st, 0, &done);
+	exec_callbacks(r, NULL, st, &done);
 	for (size_t i = 0; i < done.n; i++)
 		pstate_free(&done.v[i]);
 	VEC_FREE(&done);
 }
 
-AnalyzeConfig analyze_config(const Spec *spec, const Profile *profile, const RuleTable *rules)
+/* The arguments a callback of the driver gets: the device first. */
+static uint32_t entry_args(Run *r, const Func *fn, Val *args, uint32_t max)
 {
-	return (AnalyzeConfig){
-		.spec = spec,
-		.profile = profile,
-		.rules = rules,
-		.inline_depth = 4,
-		.visit_budget = 200000,
-		.states_per_node = 16,
-	};
+	uint32_t n = fn->nparams < max ? fn->nparams : max;
+	for (uint32_t i = 0; i < n; i++) {
+		if (i == 0) {
+			args[i] = val_obj(r->device);
+			continue;
+		}
+		Key k = key_of(0xa7, fn->params[i], i);
+		key_register(r, k, K_SYM, fn->params[i], NULL);
+		args[i] = val_sym(k);
+	}
+	return n;
 }
 
 void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverReport *rep)
@@ -149,63 +254,70 @@ void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverRep
 	static const char *const probe_fields[] = { "probe", "probe_new", NULL };
 	static const char *const remove_fields[] = { "remove", "remove_new", "disconnect", NULL };
 	*rep = (DriverReport){ 0 };
-	size_t first = out->n;
 	const Callback *probe = callback(d, probe_fields);
 	if (!probe)
 		return;
-	/* Summaries serve one driver.  Shared across a directory's drivers
-	 * they saved replays of common helpers but grew to hundreds of MiB
-	 * of model states in directories of 150 drivers (drivers/clk/qcom:
-	 * 452 MiB, 2.8 s; per driver 88 MiB, 1.5 s), and a driver that reused
-	 * a summary cut short by a bound was not reported partial. */
-	dir_analysis_forget(da);
+	/* Summaries and names serve one driver: a directory of 150 drivers
+	 * would otherwise keep every one's states. */
+	summaries_forget(da);
+	arena_free(&da->scratch);
 	const Callback *remove = callback(d, remove_fields);
 	int bus = model_bus_by_name(d->bus->name);
 	char err[256];
-	Model *m0 = model_new(cfg->spec, cfg->profile, bus < 0 ? BUS_GENERIC : (ModelBus)bus, err,
-			      sizeof err);
+	Model *m0 = model_new(cfg->spec, cfg->profile, bus < 0 ? BUS_GENERIC : (ModelBus)bus, err, sizeof err);
 	if (!m0)
 		fatal("%s", err);
-	Walk w = { .da = da, .cfg = cfg, .drv = d, .files = da->files, .nfiles = da->nfiles,
-		   .arena = da->arena, .out = out, .rep = rep };
-	w.observer = (ModelObserver){ NULL, on_finding, &w };
-	model_set_observer(m0, &w.observer);
+	Run r = { .da = da, .cfg = cfg, .drv = d, .out = out, .rep = rep, .first = out->n, .hint_expr = -1 };
+	r.observer = (ModelObserver){ NULL, on_finding, &r };
+	model_set_observer(m0, &r.observer);
+	r.device = key_of(0xde71ce, d->name, 0);
+	key_register(&r, r.device, K_OBJ, probe->func->nparams ? probe->func->params[0] : "dev", NULL);
 
 	ModelOrigin at_driver = { d->file->rel, (int)d->def->pos.line, d->name };
+	PState s0 = pstate_new(m0);
+	r.cur = &s0;
 	model_probe(m0, &at_driver);
-	Frame pf = { probe->file, probe->func, NULL, 0, 0 };
+	Val args[8];
+	uint32_t nargs = entry_args(&r, probe->func, args, 8);
 	Outs probed = { 0 };
-	explore(&w, &pf, m0, &probed);
-	model_free(m0);
+	exec_function(&r, NULL, probe->file, probe->func, args, nargs, key_of(0, "probe", 0), s0, &probed);
 
+	Val zero = val_int(0);
 	for (size_t i = 0; i < probed.n; i++) {
-		ModelOutcome o = (ModelOutcome)probed.v[i].outcome;
-		if (o != MODEL_SUCCESS) {
-			PState s = { model_clone(probed.v[i].m), NULL, 0, probed.v[i].trail };
-			finish(&w, s, model_probe_fails, &at_driver);
+		PState *st = &probed.v[i].st;
+		const Val *ret = &probed.v[i].ret;
+		int ok = val_compare(&r, st, OP_EQ, ret, &zero);
+		if (ok != 1) {
+			PState s = pstate_clone(st);
+			if (ok == 0 || val_assume_compare(&r, &s, OP_NE, ret, &zero, true))
+				finish(&r, s, model_probe_fails, &at_driver);
+			else
+				pstate_free(&s);
 		}
-		if (o == MODEL_FAILURE)
+		if (ok == 0 || (ok < 0 && !val_assume_compare(&r, st, OP_EQ, ret, &zero, true)))
 			continue;
-		Model *m = model_clone(probed.v[i].m);
-		model_remove(m, &at_driver);
+		PState s = pstate_clone(st);
+		r.cur = &s;
+		model_remove(s.m, &at_driver);
 		if (!remove) {
-			finish(&w, (PState){ m, NULL, 0, probed.v[i].trail }, model_unbind, &at_driver);
+			finish(&r, s, model_unbind, &at_driver);
 			continue;
 		}
-		Frame rf = { remove->file, remove->func, NULL, 0, 0 };
 		Outs removed = { 0 };
-		w.trail = probed.v[i].trail;
-		explore(&w, &rf, m, &removed);
-		model_free(m);
-		for (size_t k = 0; k < removed.n; k++) {
-			PState s = { removed.v[k].m, NULL, 0, removed.v[k].trail };
-			removed.v[k].m = NULL;
-			finish(&w, s, model_unbind, &at_driver);
-		}
+		nargs = entry_args(&r, remove->func, args, 8);
+		exec_function(&r, NULL, remove->file, remove->func, args, nargs, key_of(0, "remove", 0), s, &removed);
+		for (size_t k = 0; k < removed.n; k++)
+			finish(&r, removed.v[k].st, model_unbind, &at_driver);
 		VEC_FREE(&removed);
 	}
-	outs_free(&probed);
-	classify(cfg->rules, out, first);
-	strset_free(&w.reported);
-	VEC_FREE(&w.computing);
+	for (size_t i = 0; i < probed.n; i++)
+		pstate_free(&probed.v[i].st);
+	VEC_FREE(&probed);
+	classify(cfg->rules, out, r.first);
+	for (size_t i = r.first; rep->partial && i < out->n; i++)
+		out->v[i].cut = rep->why;
+	strset_free(&r.reported);
+	strset_free(&r.names);
+	keymap_free(&r.keys);
+	VEC_FREE(&r.computing);
 }

@@ -1,86 +1,206 @@
-/* internal.h — what paths.c, values.c and driver.c share inside analyze/. */
+/*
+ * internal.h — what the files of analyze/ share: the symbolic engine's
+ * values, path states and the per-driver run.
+ *
+ * A path state is the kernel model's state plus what the path knows of the
+ * driver's memory: an abstract heap of objects and their fields, the facts
+ * its conditions established about symbolic values, the locals of the
+ * function being executed, and the decisions that led here.  Objects and
+ * symbols are named by keys hashed from where they come from (value.c), so
+ * the same allocation on two paths is the same object and equal states
+ * merge.
+ */
 #ifndef ANALYZE_INTERNAL_H
 #define ANALYZE_INTERNAL_H
 
 #include "analyze/analyze.h"
+#include "util/keymap.h"
 #include "util/strset.h"
 
-/* What a path knows of a local variable or a call's result: whether the
- * call it came from succeeded, and what kind of value that call returns. */
-typedef struct {
-	const char *var; /* interned normalised name, or "#N" for call N of the file */
-	uint8_t outcome; /* ModelOutcome */
-	uint8_t ret;     /* SpecReturn of the producing call */
-	const char *from; /* the producing call's callee, NULL for a literal */
-} Binding;
+typedef uint64_t Key;
 
-/* The branches a path took because a call failed (its error path): an
- * immutable list, newest first, shared between paths that
- * forked after it.  Findings print it as the path that leads to them. */
+/* ---- values (value.c) ---- */
+
+typedef enum {
+	V_INT,   /* a known integer (NULL is 0) */
+	V_SYM,   /* a symbolic value: KEY, what the path knows of it is in its Facts */
+	V_OBJ,   /* a pointer to the object KEY */
+	V_NAMED, /* a constant the engine cannot fold: an enumerator, a macro (NAME) */
+	V_FUNC,  /* a pointer to the function NAME */
+	V_STR,   /* a string literal */
+	V_BITS,  /* symbol KEY & mask NAME: true when those bits are set */
+	V_ISERR, /* IS_ERR(symbol KEY); FLAG: IS_ERR_OR_NULL */
+} ValKind;
+
+typedef struct {
+	uint8_t kind;
+	uint8_t flag;
+	Key key;
+	int64_t n;
+	const char *name; /* interned */
+} Val;
+
+/* What a path knows of one symbol: a range, values it is not, the named
+ * constant it equals or does not, masks known set or clear, and which
+ * kinds of pointer it may be. */
+enum { P_NULL = 1, P_VALID = 2, P_ERR = 4, P_ANY = 7,
+       P_FAILED = 8 /* a failed call's result: whatever test the code applies finds it failed */ };
+enum { FACT_NE = 2, FACT_BITS = 4 };
+
+typedef struct {
+	Key key;
+	int64_t lo, hi;
+	int64_t ne[FACT_NE];
+	const char *eq;           /* equals this named constant */
+	const char *nen;          /* differs from this one */
+	const char *bits[FACT_BITS];
+	uint8_t bitset;           /* bit i: bits[i] is set (else clear) */
+	uint8_t nbits, nne;
+	uint8_t closed;           /* every bit not in bits[] is clear (zeroed memory) */
+	uint8_t pclass;           /* P_* */
+} Facts;
+
+/* ---- the heap and the path state (state.c) ---- */
+
+/* One field of one object and its value. */
+typedef struct {
+	Key obj;
+	const char *field; /* interned */
+	Val v;
+} Slot;
+
+/* The heap of a path: slots and facts, sorted, shared between the paths
+ * that forked from one another until one of them writes (copy on write). */
+typedef struct {
+	int refs;
+	Slot *slots;
+	uint32_t nslots, capslots;
+	Facts *facts;
+	uint32_t nfacts, capfacts;
+	uint64_t hash;
+	bool hash_ok;
+} Heap;
+
+/* A local of the function being executed that lives outside the heap
+ * (its address is never taken): by its index in the function's names. */
+typedef struct {
+	uint16_t idx;
+	Val v;
+} Local;
+
+/* A loop of the current function and how often this path went round it. */
+typedef struct {
+	int32_t node;
+	uint16_t count;
+} LoopCount;
+
+/* A decision of the path, for its evidence: an immutable list, newest
+ * first, shared by the paths that forked after it. */
 typedef struct Trail {
 	const struct Trail *prev;
-	const FileFacts *ff;
-	int32_t node;     /* the branch node */
-	uint8_t edge;     /* 0 the true edge, 1 the false edge */
-	uint8_t outcome;  /* of the call the branch tested */
-	const char *what; /* the variable or call tested */
+	const char *file;
+	Pos pos;
+	const char *function;
+	const char *text;
 } Trail;
 
-/* One path in flight: the model's state, the bindings of the current
- * function's locals, and the trail that led here. */
+/* Something the path assumed that the engine cannot check: a call through
+ * a pointer it could not resolve, a driver function it did not follow.
+ * A warning on such a path is latent. */
+typedef struct Assumption {
+	const struct Assumption *prev;
+	const char *text;
+} Assumption;
+
 typedef struct {
 	Model *m;
-	Binding *b;
-	uint32_t nb;
+	Heap *h;
+	Local *loc;
+	uint16_t nloc, caploc;
+	LoopCount *loops;
+	uint16_t nloops, caploops;
 	const Trail *trail;
+	const Assumption *assumed;
 } PState;
 
 typedef VEC(PState) PStates;
+typedef VEC(Val) Vals;
 
-/* A function being replayed: which, and how its parameters map to the
- * caller's argument texts. */
+/* ---- functions, runs, summaries ---- */
+
+/* What the engine derives once from a function's facts (func.c). */
 typedef struct {
 	const FileFacts *ff;
 	const Func *fn;
-	const char *const *args; /* normalised, one per parameter, NULL entries unknown */
-	uint32_t nargs;
+	const char **names;   /* params then locals, interned */
+	uint32_t nnames;
+	StrSet index;         /* name -> its index + 1 */
+	bool *resident;       /* per name: it lives in the heap (&x, x.f, x[i] are used) */
+	uint32_t words;       /* 64-bit words of a liveness set */
+	uint64_t *live;       /* per node: the names live at its entry */
+	uint8_t *joins;       /* per node: more than one predecessor */
+	const char **text;    /* per expression: its identifier or field, interned */
+	int32_t *local;       /* per expression: EX_NAME of a local: its index; else -1 */
+	uint8_t *mayfork;     /* per expression: a call or a short-circuit is under it */
+	StrSet tested;        /* lvalue texts its conditions and returns read */
+	int reaches;          /* 0 unknown, 1 reaches the model, 2 does not */
+} FuncInfo;
+
+/* A function being executed: which, from where, and the context that
+ * makes its allocations distinct from another activation's. */
+typedef struct {
+	const FuncInfo *fi;
+	const FileFacts *ff;
+	const Func *fn;
+	Key ctx;    /* the activation: hashed from the caller's and the call site */
+	Key frame;  /* the object its heap-resident locals are fields of */
 	int depth;
 } Frame;
 
-/* A function's outcomes for one input state: its summary. */
+/* One outcome of a function: the state at a return, and what it returned. */
 typedef struct {
-	Model *m;
-	uint8_t outcome;
-	const Trail *trail;
+	PState st;
+	Val ret;
 } Out;
 
 typedef VEC(Out) Outs;
 
 typedef struct CacheEntry CacheEntry;
 
+/* What a name key stands for (names.c): its display name, and for an
+ * object, how it was made. */
+typedef enum { K_SYM, K_OBJ, K_SUB, K_CONTAINER, K_FRAME } KeyKind;
+
+typedef struct {
+	Key key;
+	uint8_t kind;
+	bool zeroed;       /* an object of zeroed memory: its fields start at 0 */
+	bool pure;         /* a symbol any path can make again (pure call, initial value) */
+	Key parent;        /* K_SUB, K_CONTAINER: the object it is a field of / holds;
+			      an initial value: the object of its slot */
+	const char *field; /* K_SUB, K_CONTAINER: the member; an initial value: the field */
+	Key ctx;           /* the activation that made it (0: none in particular) */
+	const char *name;  /* unique within the run: what the model compares */
+	const char *api;   /* a symbol an API call returned: the API */
+} KeyInfo;
+
 /* What the drivers of one directory share: their functions, interned
- * strings, what each function reaches and tests; and the summaries of the
- * functions replayed so far for the current driver (driver.c says why they
- * are not shared). */
+ * strings, what each function is. */
 struct DirAnalysis {
 	const AnalyzeConfig *cfg;
 	FileFacts *files;
 	size_t nfiles;
-	Arena *arena;
-	StrSet strings;  /* interned variable names and arguments */
-	VEC(CacheEntry *) *cache; /* CACHE_BUCKETS buckets by key hash */
-	StrSet reach;    /* "file:function" -> 1 reaches the model, 2 does not */
-	StrSet tested;   /* "function|var" -> 1 the function tests var, 2 not */
-	StrSet externs;  /* non-static function name -> FuncRef, over the directory */
-	StrSet *statics; /* per file: function name -> FuncRef */
+	Arena *arena;       /* the findings' strings */
+	StrSet strings;     /* interned names and texts */
+	KeyMap funcs;       /* Func* -> FuncInfo */
+	StrSet externs;     /* non-static function name -> FuncRef, over the directory */
+	StrSet *statics;    /* per file: function name -> FuncRef */
+	Arena scratch;      /* per driver: trails, names */
+	VEC(CacheEntry *) *cache; /* summaries of the current driver, CACHE_BUCKETS buckets */
 };
 
 enum { CACHE_BUCKETS = 1024 };
 
-/* Drop the summaries (a new driver begins). */
-void dir_analysis_forget(DirAnalysis *da);
-
-/* A function and the file that defines it. */
 typedef struct {
 	const FileFacts *ff;
 	const Func *fn;
@@ -91,43 +211,149 @@ typedef struct {
 	DirAnalysis *da;
 	const AnalyzeConfig *cfg;
 	const Driver *drv;
-	FileFacts *files;
-	size_t nfiles;
-	Arena *arena;
 	FindingVec *out;
+	size_t first;               /* this driver's first finding in OUT */
 	DriverReport *rep;
-	StrSet reported; /* dedupe keys of findings */
+	StrSet reported;            /* dedupe key of a finding -> its index in OUT after FIRST, + 1 */
 	VEC(CacheEntry *) computing; /* summaries being computed: they record findings */
-	const Trail *trail; /* of the path whose event is being replayed */
-	ModelObserver observer; /* this driver's: findings go to this walk */
-} Walk;
+	const PState *cur;          /* the path whose model event is being replayed */
+	ModelObserver observer;
+	KeyMap keys;                /* Key -> KeyInfo */
+	StrSet names;               /* display name -> Key (boxed), for uniqueness and callbacks */
+	Key device;                 /* the bound device */
+	/* Evaluation context: an API call forks into success and failure only
+	 * when its result is tested (a branch's or return's expression, not
+	 * an argument of another call) or assigned to something tested. */
+	bool testing;
+	int in_args;
+	int32_t hint_expr;          /* the call expression assigned to... */
+	const char *hint;           /* ...this lvalue (its name for the result) */
+	bool hint_used;             /* ...which the function tests */
+	const KeyInfo *decided_by;  /* the API result the last condition tested, if any */
+	bool decided_flag;          /* the last condition tested a flag */
+	/* The trails and assumptions of the callers of the function executing
+	 * now, outermost first: the path a finding prints is theirs and its own. */
+	const Trail *outer[64];
+	const Assumption *outer_assumed[64];
+	int nouter;
+} Run;
 
-/* paths.c */
-void explore(Walk *w, const Frame *fr, const Model *in, Outs *outs);
-void drain(Walk *w, PState st, int depth, PStates *out);
-const Func *resolve_function(Walk *w, const FileFacts *from, const char *name,
-			     const FileFacts **where);
+/* ---- value.c: values and the decision procedure ---- */
+
+Val val_int(int64_t n);
+Val val_sym(Key k);
+Val val_obj(Key k);
+bool val_equal(const Val *a, const Val *b);
+uint64_t val_hash(const Val *v);
+Facts facts_default(Key k);
+bool facts_is_default(const Facts *f);
+bool facts_equal(const Facts *a, const Facts *b);
+uint64_t facts_hash(const Facts *f);
+
+/* The truth of V on S: 1 true, 0 false, -1 both possible. */
+int val_truth(Run *r, const PState *s, const Val *v);
+/* Make V's truth TRUTH on S; false if that contradicts what S knows. */
+bool val_assume(Run *r, PState *s, const Val *v, bool truth);
+/* Compare A OP B (OP_EQ ... OP_GE): 1, 0, or -1 when both are possible. */
+int val_compare(Run *r, const PState *s, ExprOp op, const Val *a, const Val *b);
+bool val_assume_compare(Run *r, PState *s, ExprOp op, const Val *a, const Val *b, bool truth);
+/* Narrow symbol K to [LO, HI] (an API's documented results). */
+bool sym_assume_range(PState *s, Key k, int64_t lo, int64_t hi);
+bool sym_assume_pclass(PState *s, Key k, uint8_t pclass);
+/* A value with the mask set or cleared, and the bits known of it. */
+Val val_with_bits(Run *r, PState *s, const Val *v, const char *mask, bool set);
+
+/* ---- state.c: path states and heaps ---- */
+
+PState pstate_new(Model *m);
+PState pstate_clone(const PState *s);
 void pstate_free(PState *s);
-void outs_free(Outs *o);
-/* A finding raised now: report it for this driver and record it in the
- * summaries being computed, so a later cache hit reports it again. */
-void raise_finding(Walk *w, const Finding *f);
+uint64_t pstate_hash(const PState *s);      /* model, heap and locals */
+uint64_t pstate_global_hash(const PState *s); /* model and heap */
+bool pstate_global_equal(const PState *a, const PState *b);
+const Val *local_get(const PState *s, uint16_t idx);
+void local_set(PState *s, uint16_t idx, Val v);
+/* Drop the locals that are dead at NODE of FI. */
+void locals_keep(PState *s, const FuncInfo *fi, int32_t node);
+const Val *slot_get(const PState *s, Key obj, const char *field);
+void slot_set(PState *s, Key obj, const char *field, Val v);
+void slots_drop_frame(Run *r, PState *s, Key frame);
+const Facts *facts_get(const PState *s, Key k);
+Facts *facts_edit(PState *s, Key k);
+/* Forget the facts of symbols nothing holds any more: any such symbol when
+ * CTX is 0 (an entry point's frame, whose locals are all the path has),
+ * else only those born in activation CTX (a returning callee), whose
+ * caller cannot hold them.  EXTRA is one more value that holds (a return
+ * value). */
+void facts_collect(Run *r, PState *s, Key ctx, const Val *extra);
+uint16_t *loop_count(PState *s, int32_t node);
 
-/* values.c: text normalisation and branch decisions */
-enum { NORM_MAX = 256 };
-void normalise(const Frame *fr, const char *text, char *out, size_t cap);
-/* Forget the results of single calls ("#N"): they matter only to the node
- * that tests them, and keeping them would stop equal states merging. */
-void unbind_calls(PState *s);
-/* Which edges of branch N a path with bindings B can take: bit 0 the
- * true edge, bit 1 the false edge. */
-int branch_edges(const FileFacts *ff, const CfgNode *n, const PState *s);
-/* The binding a branch decides on, NULL if none. */
-const Binding *branch_binding(const CfgNode *n, const PState *s);
-/* The outcome a returned or assigned value stands for on this path. */
-ModelOutcome value_outcome(const FileFacts *ff, Value v, const PState *s, uint8_t *ret);
-void bind(PState *s, const char *var, ModelOutcome o, uint8_t ret, const char *from);
-const Binding *binding_of(const PState *s, const char *var);
-unsigned long bindings_hash(const PState *s);
+/* ---- names.c: keys, objects, display names ---- */
+
+Key key_of(Key a, const void *p, uint64_t n);
+/* The symbol or object KEY, registered with a display name from HINT. */
+const KeyInfo *key_register(Run *r, Key k, KeyKind kind, const char *hint, const char *api);
+const KeyInfo *key_info(const Run *r, Key k);
+/* The object that is field FIELD of object OBJ (`&obj->field`), and the
+ * object that holds OBJ as FIELD (container_of). */
+Key obj_sub(Run *r, Key obj, const char *field);
+Key obj_container(Run *r, Key obj, const char *field);
+/* The object a pointer value points at (a symbol's pointee for an unknown one). */
+Key obj_of(Run *r, const Val *v);
+/* The initial value of a slot never written on this path. */
+Val slot_initial(Run *r, Key obj, const char *field);
+/* V as the model names it, and back (devm action data handed out). */
+const char *val_name(Run *r, const PState *s, const Val *v);
+Val val_from_name(Run *r, const char *name);
+const char *name_intern(DirAnalysis *da, const char *s);
+
+/* ---- func.c: per-function facts ---- */
+
+const FuncInfo *func_info(DirAnalysis *da, const FileFacts *ff, const Func *fn);
+const Func *resolve_function(DirAnalysis *da, const FileFacts *from, const char *name,
+			     const FileFacts **where);
+/* Does FN, within DEPTH levels of driver functions, call an API the spec knows? */
+bool func_reaches_model(DirAnalysis *da, const FuncInfo *fi, int depth);
+/* The text an lvalue expression is tested by (`priv->irq`), or NULL. */
+const char *lvalue_text(DirAnalysis *da, const FileFacts *ff, int32_t e);
+
+/* ---- eval.c: expressions and calls ---- */
+
+/* Evaluate expression E of FR on every state of IN (emptied), calls
+ * included; the resulting states, each with the value E has there, go to
+ * OUT and VALS (if not NULL). */
+void eval_expr(Run *r, const Frame *fr, int32_t e, PStates *in, PStates *out, Vals *vals);
+/* The states of ST where the condition atom E holds (YES) and where it does
+ * not (NO): comparisons, truth tests, bit tests, IS_ERR. */
+void eval_branch(Run *r, const Frame *fr, int32_t e, PState st, PStates *yes, PStates *no);
+/* Store V in the lvalue E (an iterator's cursor). */
+void eval_store(Run *r, const Frame *fr, int32_t e, Val v, PState *s);
+
+/* ---- exec.c: functions ---- */
+
+/* Replay FR's function from ST (consumed) with ARGS bound to its
+ * parameters; its outcomes go to OUTS (states continuing the caller's
+ * path, locals restored). */
+void exec_function(Run *r, const Frame *caller, const FileFacts *ff, const Func *fn, const Val *args,
+		   uint32_t nargs, Key site, PState st, Outs *outs);
+/* Run the driver callbacks the model hands out now (devm actions). */
+void exec_callbacks(Run *r, const Frame *fr, PState st, PStates *out);
+void trail_add(Run *r, PState *s, const FileFacts *ff, Pos pos, const char *function, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Drop the driver's summaries (a new driver begins). */
+void summaries_forget(DirAnalysis *da);
+void assume(Run *r, PState *s, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool over_budget(Run *r);
+
+/* A finding raised now, on a path whose trail and assumptions since the
+ * entry of the function executing now are REL_*: report it for this driver
+ * and record it in the summaries being computed, so a later cache hit
+ * reports it again. */
+void raise_finding(Run *r, const Finding *f, const Trail *rel_trail, const Assumption *rel_assumed);
+
+/* ---- driver.c ---- */
+
+/* Report F for this driver, with the whole path's TRAIL and ASSUMED. */
+void report_finding(Run *r, const Finding *f, const Trail *trail, const Assumption *assumed);
 
 #endif

@@ -1,29 +1,38 @@
 /*
  * cfg.c — a function's control-flow graph, from its syntax tree.
  *
- * The analyzer replays every path through probe and remove, so it needs to
- * know which calls a path makes and which branch a failed call takes.  The
- * graph is built here, while the syntax tree still exists, and stored as
- * plain facts (CfgNode) so that analysis never touches tree-sitter.
+ * The engine executes a function symbolically, path by path, so it needs
+ * the order of evaluation and every decision point, as plain facts it can
+ * read without tree-sitter.  The graph is built here, while the tree still
+ * exists: statements and conditions become CfgNodes, their expressions
+ * Expr trees (expr.c).
  *
  * Construction is the classic "open edges" scheme: every emitted node takes
  * all the dangling edges so far as its predecessors.  Branches, loops,
  * switch dispatch, goto/labels (patched at the end), return, break and
  * continue only reshuffle the set of dangling edges.
  *
- * Loops are unrolled: the body is built UNROLL times in a row (once when
- * loops nest deeply), each copy guarded by the loop condition, so the graph
- * is acyclic and a path through it is finite — a driver that allocates per
- * queue in a loop is seen allocating once and twice.
+ * Conditions are lowered to atoms: `if (a && !b)` is a branch on `a` whose
+ * true edge leads to a branch on `b` with its edges swapped.  Each atom is
+ * then a comparison, a test of a value's truth, a bit test or a predicate
+ * call, which the engine decides against what its path knows; and a call
+ * in `b` is evaluated only where `a` held, as in C.  A switch is a chain of
+ * `subject == label` atoms on a temporary that holds the subject, evaluated
+ * once.
  *
- * Conditions are summarised as a test on a subject (TestKind on a variable
- * or a call), which is how the analyzer knows that `if (ret < 0) goto err;`
- * is the failure edge of `ret = pci_alloc_irq_vectors(...)`.
+ * Loops keep their back edges: a LOOP node heads each one, and the engine
+ * decides how many times a path goes round (it unrolls a few iterations
+ * with the exit condition decided on each, so a request loop and the
+ * release loop over the same bound agree iteration by iteration).  An
+ * iterator macro, masked into `while (pos, head, member)` before the parse
+ * (parse/mask.c), is recognised by the text under its `while`: its LOOP
+ * node carries the cursor and the collection, and has no condition.
  *
  * Statement nesting is followed recursively up to MAX_DEPTH and a function
  * gets at most MAX_NODES nodes; past either bound the rest of the function
  * is left out and the function is marked partial, never silently.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +40,7 @@
 #include "extract/extract.h"
 #include "extract/syms.h"
 
-enum { UNROLL = 2, UNROLL_NEST = 2, MAX_DEPTH = 200, MAX_NODES = 20000 };
+enum { MAX_DEPTH = 200, MAX_NODES = 20000, MAX_COND_DEPTH = 32, MAX_ATOM_TEXT = 120 };
 
 typedef VEC(uint32_t) Holes; /* node * 2 + slot (0: next, 1: other) */
 
@@ -43,15 +52,14 @@ typedef struct {
 
 typedef struct {
 	CfgBuf *buf;
-	FileFacts *f;
-	const char *src;
-	const Conventions *conv;
+	ExprBuild eb;
 	uint32_t base;
 	Holes open;
 	VEC(Label) labels;
 	VEC(Label) gotos; /* node = the goto's node, name = its target */
 	Holes *breaks[MAX_DEPTH], *continues[MAX_DEPTH];
-	int nbreaks, ncontinues, loop_nest, depth;
+	int nbreaks, ncontinues, depth, nswitch;
+	VEC(const char *) locals;
 	bool partial;
 } B;
 
@@ -71,340 +79,240 @@ static void move_holes(Holes *to, Holes *from)
 	from->n = 0;
 }
 
-static int32_t emit(B *b, CfgKind kind, TSNode at)
+static void connect_all(B *b, Holes *h, int32_t to)
+{
+	for (size_t i = 0; i < h->n; i++)
+		connect(b, h->v[i], to);
+	h->n = 0;
+}
+
+/* A node at AT's position taking the open edges; its NEXT edge is left open. */
+static int32_t emit(B *b, CfgKind kind, TSNode at, int32_t expr)
 {
 	int32_t idx = (int32_t)b->buf->nodes.n;
-	TSPoint p = ts_node_start_point(at);
-	CfgNode n = { .kind = kind, .next = -1, .other = -1, .pos = { p.row + 1, p.column + 1 } };
+	TSPoint p = ts_node_is_null(at) ? (TSPoint){ 0, 0 } : ts_node_start_point(at);
+	CfgNode n = { .kind = (uint8_t)kind, .next = -1, .other = -1, .expr = expr, .expr2 = -1,
+		      .pos = { p.row + 1, p.column + 1 } };
 	VEC_PUSH(&b->buf->nodes, n);
-	for (size_t i = 0; i < b->open.n; i++)
-		connect(b, b->open.v[i], idx);
-	b->open.n = 0;
+	connect_all(b, &b->open, idx);
 	if (kind != CFG_RETURN)
 		VEC_PUSH(&b->open, (uint32_t)idx * 2);
 	return idx;
 }
 
-static const char *text(B *b, TSNode n)
-{
-	uint32_t a = ts_node_start_byte(n), e = ts_node_end_byte(n);
-	/* Collapse whitespace so `priv -> buf` and `priv->buf` compare equal. */
-	char *s = arena_alloc(&b->f->arena, e - a + 1);
-	size_t k = 0;
-	for (uint32_t i = a; i < e; i++) {
-		char c = b->src[i];
-		if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c)
-			s[k++] = c;
-	}
-	s[k] = '\0';
-	return s;
-}
-
-/* Index of the call whose node is N, by position (calls are in document
- * order, so sorted by start byte); -1 if it was not recorded. */
-static int32_t call_index(const FileFacts *f, TSNode n)
-{
-	uint32_t start = ts_node_start_byte(n), end = ts_node_end_byte(n);
-	uint32_t lo = 0, hi = f->ncalls;
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2;
-		if (f->calls[mid].start_byte < start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < f->ncalls && f->calls[lo].start_byte == start; lo++)
-		if (f->calls[lo].end_byte == end)
-			return (int32_t)lo;
-	return -1;
-}
-
-static int by_end(const void *x, const void *y, void *ctx)
-{
-	const FileFacts *f = ctx;
-	uint32_t a = f->calls[*(const uint32_t *)x].end_byte, c = f->calls[*(const uint32_t *)y].end_byte;
-	return a < c ? -1 : a > c;
-}
-
-static bool collect_call(TSNode n, void *ctx)
-{
-	B *b = ctx;
-	if (ts_node_symbol(n) == S.call_expression) {
-		int32_t ci = call_index(b->f, n);
-		if (ci >= 0)
-			VEC_PUSH(&b->buf->calls, (uint32_t)ci);
-	}
-	return true;
-}
-
-/* Attach the calls under EXPR to node IDX, innermost first: arguments are
- * evaluated before the call that takes them. */
-static void add_calls(B *b, int32_t idx, TSNode expr)
-{
-	if (ts_node_is_null(expr))
-		return;
-	size_t first = b->buf->calls.n;
-	walk_subtree(expr, collect_call, b);
-	if (b->buf->calls.n > first) /* calls.v is NULL while empty: no pointer arithmetic on it */
-		qsort_r(b->buf->calls.v + first, b->buf->calls.n - first, sizeof(uint32_t), by_end, b->f);
-	CfgNode *n = &b->buf->nodes.v[idx];
-	n->first_call = (uint32_t)first;
-	n->ncalls = (uint32_t)(b->buf->calls.n - first);
-}
-
-static bool not_a_call(TSNode n, void *found)
-{
-	*(bool *)found = ts_node_symbol(n) == S.call_expression;
-	return !*(bool *)found;
-}
-
-static bool has_call(TSNode expr)
-{
-	bool found = false;
-	if (!ts_node_is_null(expr))
-		walk_subtree(expr, not_a_call, &found);
-	return found;
-}
-
-static TSNode strip(TSNode n)
-{
-	for (int guard = 0; guard < 64 && !ts_node_is_null(n); guard++) {
-		TSSymbol s = ts_node_symbol(n);
-		if (s == S.parenthesized_expression && ts_node_named_child_count(n))
-			n = ts_node_named_child(n, 0);
-		else if (s == S.cast_expression)
-			n = ts_node_child_by_field_id(n, S.f_value);
-		else
-			break;
-	}
-	return n;
-}
-
 static bool token_is(B *b, TSNode n, const char *s)
 {
 	uint32_t a = ts_node_start_byte(n), e = ts_node_end_byte(n);
-	return e - a == strlen(s) && !memcmp(b->src + a, s, e - a);
+	return e - a == strlen(s) && !memcmp(b->eb.src + a, s, e - a);
 }
 
-static const char *callee_name(B *b, TSNode call)
+/* Does the expression change anything: a call, an assignment, ++ or --? */
+static bool effect_visit(TSNode n, void *found)
 {
-	TSNode fn = ts_node_child_by_field_id(call, S.f_function);
-	return ts_node_is_null(fn) || ts_node_symbol(fn) != S.identifier ? "" : text(b, fn);
+	TSSymbol s = ts_node_symbol(n);
+	*(bool *)found = s == S.call_expression || s == S.assignment_expression || s == S.update_expression;
+	return !*(bool *)found;
 }
 
-static TSNode first_arg(TSNode call)
+static bool has_effect(TSNode n)
 {
-	TSNode args = ts_node_child_by_field_id(call, S.f_arguments);
-	return ts_node_is_null(args) || !ts_node_named_child_count(args) ? (TSNode){ 0 }
-									   : ts_node_named_child(args, 0);
+	bool found = false;
+	if (!ts_node_is_null(n))
+		walk_subtree(n, effect_visit, &found);
+	return found;
 }
 
-/* What an expression's value is known to mean as an error code. */
-static Value value_of(B *b, TSNode e)
+/* Lower condition E: emit its atoms as branches; the edges where E holds go
+ * to T, where it does not to F. */
+static void cond(B *b, TSNode e, Holes *t, Holes *f, int depth)
 {
-	e = strip(e);
-	Value v = { VAL_UNKNOWN, -1, NULL };
-	if (ts_node_is_null(e))
-		return v;
-	TSSymbol s = ts_node_symbol(e);
-	if (s == S.number_literal) {
-		if (token_is(b, e, "0"))
-			v.kind = VAL_SUCCESS;
-	} else if (s == S.unary_expression) {
-		TSNode op = ts_node_child_by_field_id(e, S.f_operator);
-		if (!ts_node_is_null(op) && token_is(b, op, "-"))
-			v.kind = VAL_FAILURE;
-	} else if (s == S.identifier || s == S.field_expression) {
-		v.kind = VAL_VAR;
-		v.var = text(b, e);
-	} else if (s == S.call_expression) {
-		if (convention_of(b->conv, callee_name(b, e)) == CONV_ERROR_CODE)
-			v.kind = VAL_FAILURE;
-		else if ((v.call = call_index(b->f, e)) >= 0)
-			v.kind = VAL_CALL;
-	} else if (s == S.assignment_expression)
-		return value_of(b, ts_node_child_by_field_id(e, S.f_right));
-	return v;
-}
-
-static TestKind negate(TestKind t)
-{
-	static const TestKind neg[] = {
-		[TEST_NONE] = TEST_NONE,     [TEST_NONZERO] = TEST_ZERO,  [TEST_ZERO] = TEST_NONZERO,
-		[TEST_NEG] = TEST_NONNEG,    [TEST_NONNEG] = TEST_NEG,    [TEST_POS] = TEST_NONPOS,
-		[TEST_NONPOS] = TEST_POS,    [TEST_ISERR] = TEST_NOT_ISERR,
-		[TEST_NOT_ISERR] = TEST_ISERR,
-	};
-	return neg[t];
-}
-
-static bool is_zero(B *b, TSNode n)
-{
-	n = strip(n);
-	return !ts_node_is_null(n) &&
-	       ((ts_node_symbol(n) == S.number_literal && token_is(b, n, "0")) ||
-		ts_node_symbol(n) == S.null_ || token_is(b, n, "NULL"));
-}
-
-/* Summarise condition E into the branch node N. */
-static void cond_of(B *b, TSNode e, CfgNode *n, int depth)
-{
-	e = strip(e);
-	if (ts_node_is_null(e) || depth > 8)
-		return;
-	TSSymbol s = ts_node_symbol(e);
-	if (s == S.unary_expression) {
-		TSNode op = ts_node_child_by_field_id(e, S.f_operator);
-		if (ts_node_is_null(op) || !token_is(b, op, "!"))
-			return;
-		cond_of(b, ts_node_child_by_field_id(e, S.f_argument), n, depth + 1);
-		n->test = negate(n->test);
-		n->shape = n->shape == COND_OR ? COND_AND : n->shape == COND_AND ? COND_OR : COND_SIMPLE;
-		return;
-	}
-	if (s == S.binary_expression) {
-		TSNode op = ts_node_child_by_field_id(e, S.f_operator);
-		TSNode l = ts_node_child_by_field_id(e, S.f_left), r = ts_node_child_by_field_id(e, S.f_right);
-		if (token_is(b, op, "&&") || token_is(b, op, "||")) {
-			cond_of(b, l, n, depth + 1);
-			if (n->shape != COND_SIMPLE) /* nested && / ||: give up */
-				n->test = TEST_NONE;
-			n->shape = token_is(b, op, "&&") ? COND_AND : COND_OR;
-			return;
-		}
-		static const struct { const char *op; TestKind t; } cmp[] = {
-			{ "<", TEST_NEG },  { "<=", TEST_NONPOS }, { ">", TEST_POS },
-			{ ">=", TEST_NONNEG }, { "==", TEST_ZERO }, { "!=", TEST_NONZERO },
-		};
-		if (!is_zero(b, r))
-			return;
-		for (size_t i = 0; i < sizeof cmp / sizeof *cmp; i++)
-			if (token_is(b, op, cmp[i].op)) {
-				n->subject = value_of(b, l);
-				n->test = cmp[i].t;
+	e = expr_strip(e);
+	if (!ts_node_is_null(e) && depth < MAX_COND_DEPTH) {
+		TSSymbol s = ts_node_symbol(e);
+		if (s == S.unary_expression) {
+			TSNode op = ts_node_child_by_field_id(e, S.f_operator);
+			if (!ts_node_is_null(op) && token_is(b, op, "!")) {
+				cond(b, ts_node_child_by_field_id(e, S.f_argument), f, t, depth + 1);
+				return;
 			}
-		return;
-	}
-	if (s == S.call_expression) {
-		int conv = convention_of(b->conv, callee_name(b, e));
-		if (conv == CONV_TRANSPARENT) {
-			cond_of(b, first_arg(e), n, depth + 1);
-			return;
 		}
-		if (conv == CONV_ERROR_TEST) {
-			n->subject = value_of(b, first_arg(e));
-			n->test = TEST_ISERR;
-			return;
+		if (s == S.binary_expression) {
+			TSNode op = ts_node_child_by_field_id(e, S.f_operator);
+			bool and = token_is(b, op, "&&"), or = token_is(b, op, "||");
+			if (and || or) {
+				Holes lt = { 0 }, lf = { 0 };
+				cond(b, ts_node_child_by_field_id(e, S.f_left), &lt, &lf, depth + 1);
+				/* the right operand is evaluated where the left did not decide */
+				move_holes(&b->open, and ? &lt : &lf);
+				cond(b, ts_node_child_by_field_id(e, S.f_right), t, f, depth + 1);
+				move_holes(and ? f : t, and ? &lf : &lt);
+				VEC_FREE(&lt);
+				VEC_FREE(&lf);
+				return;
+			}
+		}
+		if (s == S.call_expression) { /* likely(x), WARN_ON(x): the truth of x */
+			TSNode fn = ts_node_child_by_field_id(e, S.f_function);
+			TSNode args = ts_node_child_by_field_id(e, S.f_arguments);
+			if (!ts_node_is_null(fn) && ts_node_symbol(fn) == S.identifier && !ts_node_is_null(args) &&
+			    ts_node_named_child_count(args) >= 1) {
+				const char *name = expr_text(&b->eb, fn, 64);
+				if (convention_of(b->eb.conv, name) == CONV_TRANSPARENT) {
+					cond(b, ts_node_named_child(args, 0), t, f, depth + 1);
+					return;
+				}
+			}
 		}
 	}
-	n->subject = value_of(b, e);
-	n->test = n->subject.kind == VAL_UNKNOWN ? TEST_NONE : TEST_NONZERO;
+	int32_t idx = emit(b, CFG_BRANCH, ts_node_is_null(e) ? (TSNode){ 0 } : e,
+			   ts_node_is_null(e) ? -1 : expr_of(&b->eb, e));
+	CfgNode *n = &b->buf->nodes.v[idx];
+	n->text = ts_node_is_null(e) ? "?" : expr_text(&b->eb, e, MAX_ATOM_TEXT);
+	b->open.n = 0;
+	VEC_PUSH(t, (uint32_t)idx * 2);
+	VEC_PUSH(f, (uint32_t)idx * 2 + 1);
 }
 
-static int32_t branch(B *b, TSNode cond, TSNode at)
+static void local(B *b, TSNode name)
 {
-	int32_t idx = emit(b, CFG_BRANCH, at);
-	add_calls(b, idx, cond);
-	cond_of(b, cond, &b->buf->nodes.v[idx], 0);
-	return idx;
+	if (!ts_node_is_null(name))
+		VEC_PUSH(&b->locals, expr_text(&b->eb, name, 64));
 }
 
-/* A statement with no control flow: its calls, and `var = value` when the
- * value is an error code the analyzer can track (`ret = -ENOMEM;`). */
-static void simple(B *b, TSNode s)
+/* Follow declarator wrappers (pointer, array, attributed) to the name. */
+static TSNode declared_name(TSNode d)
 {
-	TSNode e = ts_node_named_child_count(s) ? ts_node_named_child(s, 0) : s;
-	TSNode var = { 0 }, val = { 0 };
-	if (ts_node_symbol(e) == S.assignment_expression) {
-		TSNode op = ts_node_child_by_field_id(e, S.f_operator);
-		if (!ts_node_is_null(op) && token_is(b, op, "=")) {
-			var = ts_node_child_by_field_id(e, S.f_left);
-			val = ts_node_child_by_field_id(e, S.f_right);
-		}
-	} else if (ts_node_symbol(s) == S.declaration) {
-		TSNode d = ts_node_child_by_field_id(s, S.f_declarator);
-		if (!ts_node_is_null(d) && ts_node_symbol(d) == S.init_declarator) {
-			var = ts_node_child_by_field_id(d, S.f_declarator);
-			val = ts_node_child_by_field_id(d, S.f_value);
-		}
+	for (int guard = 0; guard < 16 && !ts_node_is_null(d); guard++) {
+		if (ts_node_symbol(d) == S.identifier)
+			return d;
+		TSNode inner = ts_node_child_by_field_id(d, S.f_declarator);
+		if (ts_node_is_null(inner))
+			inner = ts_node_named_child_count(d) ? ts_node_named_child(d, 0) : inner;
+		if (!ts_node_is_null(inner) && ts_node_eq(inner, d))
+			break;
+		d = inner;
 	}
-	bool calls = has_call(s);
-	bool assigns = !ts_node_is_null(val) && !calls;
-	if (!calls && !assigns)
-		return;
-	int32_t idx = emit(b, CFG_STMT, s);
-	add_calls(b, idx, s);
-	if (assigns) {
-		CfgNode *n = &b->buf->nodes.v[idx];
-		n->assign_var = text(b, var);
-		n->subject = value_of(b, val);
+	return (TSNode){ 0 };
+}
+
+/* A declaration: its names become locals, each initializer an assignment. */
+static void declaration(B *b, TSNode s)
+{
+	uint32_t k = ts_node_named_child_count(s);
+	for (uint32_t i = 0; i < k; i++) {
+		TSNode d = ts_node_named_child(s, i);
+		if (ts_node_symbol(d) != S.init_declarator) {
+			if (!ts_node_eq(d, ts_node_child_by_field_id(s, S.f_type)))
+				local(b, declared_name(d));
+			continue;
+		}
+		TSNode name = declared_name(ts_node_child_by_field_id(d, S.f_declarator));
+		TSNode val = ts_node_child_by_field_id(d, S.f_value);
+		if (ts_node_is_null(name))
+			continue;
+		local(b, name);
+		if (ts_node_is_null(val))
+			continue;
+		int32_t lhs = expr_add(&b->eb, (Expr){ .kind = EX_NAME, .a = -1, .b = -1, .c = -1, .call = -1,
+						      .text = expr_text(&b->eb, name, 64) });
+		int32_t rhs = ts_node_symbol(val) == S.initializer_list
+				      ? expr_add(&b->eb, (Expr){ .kind = EX_UNKNOWN, .a = -1, .b = -1, .c = -1, .call = -1 })
+				      : expr_of(&b->eb, val);
+		emit(b, CFG_STMT, d,
+		     expr_add(&b->eb, (Expr){ .kind = EX_ASSIGN, .a = lhs, .b = rhs, .c = -1, .call = -1 }));
 	}
 }
 
 static void stmt(B *b, TSNode s);
 
-static void loop(B *b, TSNode s, TSNode cond, TSNode body, TSNode update, bool cond_last)
+/* The loop node of an iterator macro (`while` in the masked text, the
+ * macro's name in the source): cursor and collection from its arguments. */
+static bool iterator(B *b, TSNode s, TSNode c, int32_t head)
 {
-	bool forever = ts_node_is_null(cond) || (ts_node_symbol(strip(cond)) == S.number_literal &&
-						 !is_zero(b, cond)) ||
-		       ts_node_symbol(strip(cond)) == S.true_;
-	Holes exits = { 0 };
-	int copies = b->loop_nest >= UNROLL_NEST ? 1 : UNROLL;
-	b->loop_nest++;
-	for (int k = 0; k < copies && !b->partial; k++) {
-		Holes breaks = { 0 }, continues = { 0 };
-		b->breaks[b->nbreaks++] = &breaks;
-		b->continues[b->ncontinues++] = &continues;
-		if (!cond_last) {
-			int32_t idx = forever ? emit(b, CFG_STMT, s) : branch(b, cond, s);
-			if (!forever)
-				VEC_PUSH(&exits, (uint32_t)idx * 2 + 1);
-		}
-		stmt(b, body);
-		move_holes(&b->open, &continues);
-		if (cond_last && !forever) {
-			int32_t idx = branch(b, cond, cond);
-			VEC_PUSH(&exits, (uint32_t)idx * 2 + 1);
-		} else if (!ts_node_is_null(update) && has_call(update)) {
-			int32_t idx = emit(b, CFG_STMT, update);
-			add_calls(b, idx, update);
-		}
-		b->nbreaks--;
-		b->ncontinues--;
-		move_holes(&exits, &breaks);
-		VEC_FREE(&breaks);
-		VEC_FREE(&continues);
-	}
-	b->loop_nest--;
-	/* After the last copy the loop is taken to end. */
-	move_holes(&b->open, &exits);
-	VEC_FREE(&exits);
+	if (token_is(b, ts_node_child(s, 0), "while"))
+		return false;
+	b->buf->nodes.v[head].iterator = 1;
+	c = expr_strip(c);
+	if (ts_node_is_null(c) || ts_node_symbol(c) != S.comma_expression)
+		return true; /* one argument: no cursor, just an unknown number of rounds */
+	TSNode cursor = ts_node_child_by_field_id(c, S.f_left), rest = ts_node_child_by_field_id(c, S.f_right);
+	if (!ts_node_is_null(rest) && ts_node_symbol(rest) == S.comma_expression)
+		rest = ts_node_child_by_field_id(rest, S.f_left);
+	int32_t x = expr_of(&b->eb, cursor), y = expr_of(&b->eb, rest);
+	b->buf->nodes.v[head].expr = x;
+	b->buf->nodes.v[head].expr2 = y;
+	return true;
 }
 
+/* while (COND) BODY, for (..; COND; UPDATE) BODY, do BODY while (COND). */
+static void loop(B *b, TSNode s, TSNode c, TSNode body, TSNode update, bool do_while)
+{
+	int32_t head = emit(b, CFG_LOOP, s, -1);
+	Holes exits = { 0 }, breaks = { 0 }, continues = { 0 };
+	VEC_PUSH(&exits, (uint32_t)head * 2 + 1);
+	bool iter = !do_while && ts_node_symbol(s) == S.while_statement && iterator(b, s, c, head);
+	if (!do_while && !iter && !ts_node_is_null(c)) {
+		Holes t = { 0 };
+		cond(b, c, &t, &exits, 0);
+		move_holes(&b->open, &t);
+		VEC_FREE(&t);
+	}
+	b->breaks[b->nbreaks++] = &breaks;
+	b->continues[b->ncontinues++] = &continues;
+	stmt(b, body);
+	b->nbreaks--;
+	b->ncontinues--;
+	move_holes(&b->open, &continues);
+	if (do_while && !ts_node_is_null(c)) {
+		Holes t = { 0 };
+		cond(b, c, &t, &exits, 0);
+		move_holes(&b->open, &t);
+		VEC_FREE(&t);
+	} else if (!ts_node_is_null(update) && has_effect(update))
+		emit(b, CFG_STMT, update, expr_of(&b->eb, update));
+	connect_all(b, &b->open, head); /* the back edge */
+	move_holes(&b->open, &exits);
+	move_holes(&b->open, &breaks);
+	VEC_FREE(&exits);
+	VEC_FREE(&breaks);
+	VEC_FREE(&continues);
+}
+
+/* switch (SUBJECT): the subject into a temporary, then one `tmp == label`
+ * atom per case label in order, the default's body where none holds. */
 static void switch_stmt(B *b, TSNode s)
 {
-	TSNode cond = ts_node_child_by_field_id(s, S.f_condition);
 	TSNode body = ts_node_child_by_field_id(s, S.f_body);
-	if (has_call(cond)) {
-		int32_t h = emit(b, CFG_STMT, s);
-		add_calls(b, h, cond);
-	}
+	char name[24];
+	snprintf(name, sizeof name, "switch#%d", b->nswitch++);
+	const char *tmp = arena_strndup(&b->eb.f->arena, name, strlen(name));
+	VEC_PUSH(&b->locals, tmp);
+	Expr var = { .kind = EX_NAME, .a = -1, .b = -1, .c = -1, .call = -1, .text = tmp };
+	int32_t lhs = expr_add(&b->eb, var);
+	int32_t subject = expr_of(&b->eb, ts_node_child_by_field_id(s, S.f_condition));
+	emit(b, CFG_STMT, s, expr_add(&b->eb, (Expr){ .kind = EX_ASSIGN, .a = lhs, .b = subject, .c = -1, .call = -1 }));
 	uint32_t nc = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
-	Holes entries = { 0 }, fall = { 0 }, breaks = { 0 };
-	/* Dispatch: a chain of unknown branches, one per case label. */
+	Holes entries = { 0 }, fall = { 0 }, breaks = { 0 }, no_match = { 0 };
 	int32_t deflt = -1;
 	for (uint32_t i = 0; i < nc; i++) {
 		TSNode c = ts_node_named_child(body, i);
 		if (ts_node_symbol(c) != S.case_statement)
 			continue;
-		if (ts_node_is_null(ts_node_child_by_field_id(c, S.f_value)))
+		TSNode value = ts_node_child_by_field_id(c, S.f_value);
+		if (ts_node_is_null(value)) {
 			deflt = (int32_t)i;
-		int32_t idx = emit(b, CFG_BRANCH, c);
-		VEC_PUSH(&entries, (uint32_t)idx * 2);
+			VEC_PUSH(&entries, UINT32_MAX); /* reached through no_match */
+			continue;
+		}
+		int32_t x = expr_add(&b->eb, var);
+		int32_t test = expr_add(&b->eb, (Expr){ .kind = EX_BINARY, .op = OP_EQ, .a = x,
+							.b = expr_of(&b->eb, value), .c = -1, .call = -1 });
+		int32_t idx = emit(b, CFG_BRANCH, c, test);
+		b->buf->nodes.v[idx].text = expr_text(&b->eb, value, MAX_ATOM_TEXT);
 		b->open.n = 0;
+		VEC_PUSH(&entries, (uint32_t)idx * 2);
 		VEC_PUSH(&b->open, (uint32_t)idx * 2 + 1);
 	}
-	Holes no_match = { 0 };
 	move_holes(&no_match, &b->open);
 	b->breaks[b->nbreaks++] = &breaks; /* bounded: nesting is at most MAX_DEPTH */
 	size_t k = 0;
@@ -413,7 +321,9 @@ static void switch_stmt(B *b, TSNode s)
 		if (ts_node_symbol(c) != S.case_statement)
 			continue;
 		move_holes(&b->open, &fall);
-		VEC_PUSH(&b->open, entries.v[k++]);
+		if (entries.v[k] != UINT32_MAX)
+			VEC_PUSH(&b->open, entries.v[k]);
+		k++;
 		if ((int32_t)i == deflt)
 			move_holes(&b->open, &no_match);
 		TSNode value = ts_node_child_by_field_id(c, S.f_value);
@@ -458,16 +368,19 @@ static void stmt(B *b, TSNode s)
 		for (uint32_t i = 0; i < n && !b->partial; i++)
 			stmt(b, ts_node_named_child(s, i));
 	} else if (sym == S.if_statement) {
-		int32_t idx = branch(b, ts_node_child_by_field_id(s, S.f_condition), s);
+		Holes t = { 0 }, f = { 0 }, then = { 0 };
+		cond(b, ts_node_child_by_field_id(s, S.f_condition), &t, &f, 0);
+		move_holes(&b->open, &t);
 		stmt(b, ts_node_child_by_field_id(s, S.f_consequence));
-		Holes then = { 0 };
 		move_holes(&then, &b->open);
-		VEC_PUSH(&b->open, (uint32_t)idx * 2 + 1);
+		move_holes(&b->open, &f);
 		TSNode alt = ts_node_child_by_field_id(s, S.f_alternative);
 		if (!ts_node_is_null(alt) && ts_node_symbol(alt) == S.else_clause)
 			alt = ts_node_named_child_count(alt) ? ts_node_named_child(alt, 0) : (TSNode){ 0 };
 		stmt(b, alt);
 		move_holes(&b->open, &then);
+		VEC_FREE(&t);
+		VEC_FREE(&f);
 		VEC_FREE(&then);
 	} else if (sym == S.while_statement) {
 		loop(b, s, ts_node_child_by_field_id(s, S.f_condition), ts_node_child_by_field_id(s, S.f_body),
@@ -477,27 +390,27 @@ static void stmt(B *b, TSNode s)
 		     (TSNode){ 0 }, true);
 	} else if (sym == S.for_statement) {
 		TSNode init = ts_node_child_by_field_id(s, S.f_initializer);
-		if (has_call(init)) {
-			int32_t idx = emit(b, CFG_STMT, init);
-			add_calls(b, idx, init);
-		}
+		if (!ts_node_is_null(init) && ts_node_symbol(init) == S.declaration)
+			declaration(b, init);
+		else if (has_effect(init))
+			emit(b, CFG_STMT, init, expr_of(&b->eb, init));
 		loop(b, s, ts_node_child_by_field_id(s, S.f_condition), ts_node_child_by_field_id(s, S.f_body),
 		     ts_node_child_by_field_id(s, S.f_update), false);
 	} else if (sym == S.switch_statement) {
 		switch_stmt(b, s);
 	} else if (sym == S.goto_statement) {
-		int32_t idx = emit(b, CFG_STMT, s);
+		int32_t idx = emit(b, CFG_STMT, s, -1);
 		b->open.n = 0;
 		TSNode l = ts_node_child_by_field_id(s, S.f_label);
 		if (!ts_node_is_null(l)) {
-			Label g = { b->src + ts_node_start_byte(l), ts_node_end_byte(l) - ts_node_start_byte(l), idx };
+			Label g = { b->eb.src + ts_node_start_byte(l), ts_node_end_byte(l) - ts_node_start_byte(l), idx };
 			VEC_PUSH(&b->gotos, g);
 		}
 	} else if (sym == S.labeled_statement) {
-		int32_t idx = emit(b, CFG_STMT, s);
+		int32_t idx = emit(b, CFG_STMT, s, -1);
 		TSNode l = ts_node_child_by_field_id(s, S.f_label);
 		if (!ts_node_is_null(l)) {
-			Label lb = { b->src + ts_node_start_byte(l), ts_node_end_byte(l) - ts_node_start_byte(l), idx };
+			Label lb = { b->eb.src + ts_node_start_byte(l), ts_node_end_byte(l) - ts_node_start_byte(l), idx };
 			VEC_PUSH(&b->labels, lb);
 		}
 		uint32_t n = ts_node_named_child_count(s);
@@ -506,15 +419,21 @@ static void stmt(B *b, TSNode s)
 				stmt(b, ts_node_named_child(s, i));
 	} else if (sym == S.return_statement) {
 		TSNode e = ts_node_named_child_count(s) ? ts_node_named_child(s, 0) : (TSNode){ 0 };
-		int32_t idx = emit(b, CFG_RETURN, s);
-		add_calls(b, idx, e);
-		b->buf->nodes.v[idx].subject = ts_node_is_null(e) ? (Value){ VAL_SUCCESS, -1, NULL } : value_of(b, e);
+		emit(b, CFG_RETURN, s, ts_node_is_null(e) ? -1 : expr_of(&b->eb, e));
 	} else if (sym == S.break_statement) {
 		jump(b, b->breaks, b->nbreaks);
 	} else if (sym == S.continue_statement) {
 		jump(b, b->continues, b->ncontinues);
-	} else if (sym != S.comment) {
-		simple(b, s);
+	} else if (sym == S.declaration) {
+		declaration(b, s);
+	} else if (sym == S.expression_statement) {
+		TSNode e = ts_node_named_child_count(s) ? ts_node_named_child(s, 0) : (TSNode){ 0 };
+		if (has_effect(e))
+			emit(b, CFG_STMT, s, expr_of(&b->eb, e));
+	} else if (sym == S.attributed_statement) {
+		uint32_t n = ts_node_named_child_count(s);
+		if (n)
+			stmt(b, ts_node_named_child(s, n - 1));
 	}
 	b->depth--;
 }
@@ -522,12 +441,12 @@ static void stmt(B *b, TSNode s)
 void cfg_build(CfgBuf *buf, FileFacts *f, const char *src, const Conventions *conv, Func *fn,
 	       TSNode body)
 {
-	B b = { .buf = buf, .f = f, .src = src, .conv = conv, .base = (uint32_t)buf->nodes.n };
-	emit(&b, CFG_ENTRY, body);
+	B b = { .buf = buf, .eb = { buf, f, src, conv, 0 }, .base = (uint32_t)buf->nodes.n };
+	uint32_t expr_base = (uint32_t)buf->exprs.n;
+	emit(&b, CFG_ENTRY, body, -1);
 	stmt(&b, body);
 	/* Falling off the end returns (void functions; int ones are UB anyway). */
-	int32_t end = emit(&b, CFG_RETURN, body);
-	buf->nodes.v[end].subject = (Value){ VAL_SUCCESS, -1, NULL };
+	int32_t end = emit(&b, CFG_RETURN, body, -1);
 	buf->nodes.v[end].pos = fn->end;
 	for (size_t i = 0; i < b.gotos.n; i++) {
 		int32_t to = end;
@@ -539,8 +458,15 @@ void cfg_build(CfgBuf *buf, FileFacts *f, const char *src, const Conventions *co
 	}
 	fn->cfg_first = b.base;
 	fn->cfg_count = (uint32_t)buf->nodes.n - b.base;
+	fn->expr_first = expr_base;
+	fn->expr_count = (uint32_t)buf->exprs.n - expr_base;
 	fn->cfg_partial = b.partial;
+	fn->nlocals = (uint32_t)b.locals.n;
+	fn->locals = arena_alloc(&f->arena, (b.locals.n ? b.locals.n : 1) * sizeof *fn->locals);
+	if (b.locals.n)
+		memcpy(fn->locals, b.locals.v, b.locals.n * sizeof *fn->locals);
 	VEC_FREE(&b.open);
 	VEC_FREE(&b.labels);
 	VEC_FREE(&b.gotos);
+	VEC_FREE(&b.locals);
 }

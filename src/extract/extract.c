@@ -399,5 +399,5 @@ void extract_file(FileFacts *f, TSTree *const *trees, size_t ntrees, const char 
 	SETTLE(&c, c.defs, defs, ndefs);
 	SETTLE(&c, c.regs, regs, nregs);
 	SETTLE(&c, cfg.nodes, cfg, ncfg);
-	SETTLE(&c, cfg.calls, cfg_calls, ncfg_calls);
+	SETTLE(&c, cfg.exprs, exprs, nexprs);
 }

@@ -23,14 +23,46 @@ typedef struct {
 
 int bus_table_load(BusTable *t);
 
-/* The coding conventions of data/conventions: name -> CONV_* kind. */
-enum { CONV_ERROR_CODE = 1, CONV_ERROR_TEST, CONV_TRANSPARENT };
+/* The coding conventions of data/conventions: what kernel helpers that are
+ * not resource APIs do to values.  Kinds from CONV_BUILTIN on change what
+ * the engine knows of memory, so a driver function calling one is worth
+ * replaying. */
+typedef enum {
+	CONV_NONE,
+	CONV_ERROR_CODE,   /* returns a negative errno (argument ARG's value, made one) */
+	CONV_ERROR_TEST,   /* IS_ERR(x): x is an ERR_PTR (FLAG: or NULL) */
+	CONV_TRANSPARENT,  /* has the value of its argument: unlikely(x) */
+	CONV_RETURNS,      /* returns argument ARG: ERR_PTR(e) */
+	CONV_CONSTANT,     /* with constant arguments, a constant: BIT(3) */
+	CONV_BUILTIN,
+	CONV_STORE = CONV_BUILTIN, /* *(ARG->PATH) = argument VALUE: pci_set_drvdata */
+	CONV_LOAD,         /* returns ARG->PATH: pci_get_drvdata */
+	CONV_MEMBER,       /* returns &ARG->PATH: netdev_priv */
+	CONV_CONTAINER,    /* returns the object whose member PATH argument ARG is */
+	CONV_BIT_SET,      /* set bit NR (argument ARG) of *(argument VALUE) */
+	CONV_BIT_CLEAR,
+	CONV_BIT_TEST,
+	CONV_BIT_TEST_SET,
+	CONV_BIT_TEST_CLEAR,
+	CONV_KINDS
+} ConvKind;
+
 typedef struct {
-	StrSet names;
+	ConvKind kind;
+	int arg;          /* the argument it reads (object, pointer or bit number) */
+	int value;        /* STORE: the argument stored; BIT_*: the address argument */
+	bool or_null;     /* ERROR_TEST: IS_ERR_OR_NULL */
+	const char *path; /* STORE, LOAD, MEMBER: dotted fields; CONTAINER: the member,
+			     or "@N" for the text of argument N (container_of) */
+} Convention;
+
+typedef struct {
+	StrSet names; /* name -> Convention* */
 } Conventions;
 
 int conventions_load(Conventions *c);
-int convention_of(const Conventions *c, const char *name);
+ConvKind convention_of(const Conventions *c, const char *name);
+const Convention *convention_get(const Conventions *c, const char *name);
 const Bus *bus_by_struct(const BusTable *t, const char *name, size_t len);
 /* Argument index of the driver struct in a registration call, or -1. */
 int bus_register_arg(const BusTable *t, const char *fn);

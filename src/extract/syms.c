@@ -38,8 +38,11 @@ void extract_init(void)
 	SYM(goto_statement); SYM(labeled_statement); SYM(return_statement); SYM(break_statement);
 	SYM(continue_statement); SYM(binary_expression); SYM(unary_expression);
 	SYM(assignment_expression); SYM(cast_expression); SYM(number_literal);
-	SYM(comma_expression); SYM(field_expression);
+	SYM(comma_expression); SYM(field_expression); SYM(subscript_expression);
+	SYM(update_expression); SYM(conditional_expression); SYM(string_literal);
+	SYM(concatenated_string); SYM(char_literal); SYM(attributed_statement);
 	S.true_ = sym("true");
+	S.false_ = sym("false");
 	S.null_ = sym("null");
 #undef SYM
 #define FIELD(x) S.f_##x = field(#x)
@@ -47,6 +50,7 @@ void extract_init(void)
 	FIELD(type); FIELD(value); FIELD(name); FIELD(argument); FIELD(designator);
 	FIELD(condition); FIELD(consequence); FIELD(alternative); FIELD(left); FIELD(right);
 	FIELD(operator); FIELD(label); FIELD(initializer); FIELD(update);
+	FIELD(field); FIELD(index);
 #undef FIELD
 }
 

@@ -14,10 +14,12 @@ typedef struct {
 		switch_statement, case_statement, while_statement, for_statement, do_statement,
 		goto_statement, labeled_statement, return_statement, break_statement,
 		continue_statement, binary_expression, unary_expression, assignment_expression,
-		cast_expression, number_literal, true_, null_, comma_expression, field_expression;
+		cast_expression, number_literal, true_, false_, null_, comma_expression, field_expression,
+		subscript_expression, update_expression, conditional_expression, string_literal,
+		concatenated_string, char_literal, attributed_statement;
 	TSFieldId f_declarator, f_body, f_parameters, f_function, f_arguments, f_type, f_value,
 		f_name, f_argument, f_designator, f_condition, f_consequence, f_alternative,
-		f_left, f_right, f_operator, f_label, f_initializer, f_update;
+		f_left, f_right, f_operator, f_label, f_initializer, f_update, f_field, f_index;
 } Syms;
 
 extern Syms S;

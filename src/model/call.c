@@ -43,8 +43,8 @@ static bool looks_like_value(const char *s)
 	return s[0] == '-' || (s[0] >= '0' && s[0] <= '9') || !strcmp(s, "NULL") || !strcmp(s, "?");
 }
 
-/* The head of a call's step: "name(a, b) = result".  Copied, not
- * printed: every modelled call of every path writes one. */
+/* The head of a call's step: "name(a, b) = result", the arguments as
+ * SHOWN.  Copied, not printed: every modelled call of every path writes one. */
 static void begin_call_step(Model *m, const char *name, const char *const *args, int nargs,
 			    const char *result, const ModelOrigin *origin)
 {
@@ -70,11 +70,17 @@ static void begin_call_step(Model *m, const char *name, const char *const *args,
 int model_call(Model *m, const char *name, const char *const *args, int nargs,
 	       const char *result, ModelOutcome outcome, const ModelOrigin *origin)
 {
+	return model_call_shown(m, name, args, args, nargs, result, outcome, origin);
+}
+
+int model_call_shown(Model *m, const char *name, const char *const *args, const char *const *shown,
+		     int nargs, const char *result, ModelOutcome outcome, const ModelOrigin *origin)
+{
 	model_changed(m);
 	const SpecEntry *e = spec_lookup(m->spec, name);
 	if (!e)
 		return 0;
-	begin_call_step(m, name, args, nargs, result, origin);
+	begin_call_step(m, name, shown, nargs, result, origin);
 	if (!spec_entry_in_profile(e, m->profile_index)) {
 		step_effect(m, "unknown API in profile %s: not modelled", m->profile->name);
 		finding_raise(m, SEVERITY_VIOLATION, "unknown-api", NO_EVIDENCE,

@@ -289,6 +289,10 @@ void vec_alloc_call(Model *m, const SpecEntry *e, const char *const *args, int n
 void vec_free_call(Model *m, const SpecEntry *e);
 void irq_vector_call(Model *m, const char *index, const char *result, ModelOutcome outcome);
 int link_vector(const Model *m, const char *sym);
+enum { VECTOR_NAMED = 1 << 20 }; /* vector numbers of indices that are not numbers */
+int vector_number(const char *index);
+/* "3", or "?" for an index that is not a number. */
+const char *vector_label(int vector, char buf[16]);
 void msi_release_node(Model *m, const Node *n);
 void domain_after_free(Model *m);
 

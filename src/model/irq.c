@@ -17,18 +17,11 @@
 
 #include "model/internal.h"
 
-static int vector_index(const char *s)
-{
-	char *end;
-	long n = s ? strtol(s, &end, 0) : -1;
-	return s && *s && !*end && n >= 0 ? (int)n : 0;
-}
-
 static const char *irq_symbol(Model *m, const SpecEntry *e, const char *const *args, int nargs, int *vector)
 {
 	const char *index = arg(e, ARG_INDEX, args, nargs);
 	if (index) {
-		*vector = m->pci.vectors != VEC_NONE ? vector_index(index) : -1;
+		*vector = m->pci.vectors != VEC_NONE ? vector_number(index) : -1;
 		char buf[128];
 		snprintf(buf, sizeof buf, "pci_irq_vector(%s)", index);
 		return intern(m->pool, buf);
@@ -51,6 +44,7 @@ void irq_request_call(Model *m, const SpecEntry *e, const char *const *args, int
 	int vector;
 	const char *irq = irq_symbol(m, e, args, nargs, &vector);
 	const char *dev_id = arg(e, ARG_DEV_ID, args, nargs);
+	char buf[16];
 	Irq *q = PUSH(m, irqs);
 	memset(q, 0, sizeof *q);
 	q->irq = irq;
@@ -62,7 +56,7 @@ void irq_request_call(Model *m, const SpecEntry *e, const char *const *args, int
 	q->binding = m->binding;
 	q->requested = step_ref(m->cur);
 	if (vector >= 0)
-		step_effect(m, "IRQ %s requested on vector %d (dev_id %s)", irq, vector, q->dev_id);
+		step_effect(m, "IRQ %s requested on vector %s (dev_id %s)", irq, vector_label(vector, buf), q->dev_id);
 	else
 		step_effect(m, "IRQ %s requested (dev_id %s)", irq, q->dev_id);
 	if (q->managed) {
@@ -230,7 +224,8 @@ void irq_vectors_freed(Model *m, const char *who)
 		q->desc_gone = true;
 		if (q->state != IRQ_LIVE)
 			continue;
-		step_effect(m, "IRQ %s still requested on vector %d", q->irq, q->vector);
+		char buf[16];
+		step_effect(m, "IRQ %s still requested on vector %s", q->irq, vector_label(q->vector, buf));
 		finding_raise(m, SEVERITY_VIOLATION, "irq-vectors-live-irq", EVIDENCE(m->pci.vectors_by, q->requested),
 			      "%s frees the vectors while IRQ %s (%s, dev_id %s) is still requested: %s", who, q->irq,
 			      q->by->name, q->dev_id, q->managed ? "devres calls free_irq on it later, on a stale"

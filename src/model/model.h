@@ -99,6 +99,11 @@ const char *model_bus_name(ModelBus bus);
 Model *model_new(const Spec *spec, const Profile *profile, ModelBus bus, char *err, int errlen);
 Model *model_clone(const Model *m);
 bool model_equal(const Model *a, const Model *b);
+/* Equal, and with the same evidence: every transition the states point at
+ * is the same record.  A replay that continues a path with the outcome of
+ * a function replayed on another path needs this, or its evidence would
+ * mix the two paths. */
+bool model_same_evidence(const Model *a, const Model *b);
 unsigned long model_hash(const Model *m);
 void model_free(Model *m);
 
@@ -118,6 +123,10 @@ void model_set_msi_domain(Model *m, bool per_device_state, const ModelOrigin *or
  */
 int model_call(Model *m, const char *name, const char *const *args, int nargs,
 	       const char *result, ModelOutcome outcome, const ModelOrigin *origin);
+/* The same, the step showing the arguments as SHOWN (the source text)
+ * while ARGS name the objects the model compares. */
+int model_call_shown(Model *m, const char *name, const char *const *args, const char *const *shown,
+		     int nargs, const char *result, ModelOutcome outcome, const ModelOrigin *origin);
 
 /* Phases.  probe: the bus probes and calls the driver's probe. */
 void model_probe(Model *m, const ModelOrigin *origin);

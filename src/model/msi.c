@@ -19,6 +19,7 @@
  * msi_teardown at msi_device_data_release.  A failed allocation is taken
  * to fail before msi_prepare; no finding depends on the other case.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,13 +206,35 @@ void irq_vector_call(Model *m, const char *index, const char *result, ModelOutco
 		step_effect(m, "not bound to a symbol");
 		return;
 	}
-	char *end;
-	long i = index ? strtol(index, &end, 0) : -1;
-	int vector = index && *index && !*end && i >= 0 ? (int)i : 0;
+	int vector = vector_number(index);
 	Link *l = PUSH(m, links);
 	l->sym = intern(m->pool, result);
 	l->vector = vector;
-	step_effect(m, "%s is %s vector %d", l->sym, vec_names[p->vectors], vector);
+	char buf[16];
+	step_effect(m, "%s is %s vector %s", l->sym, vec_names[p->vectors], vector_label(vector, buf));
+}
+
+/* The vector an index names: its number, or for an index the analyzer
+ * could not reduce to one (a macro, a symbol) a number of its own above
+ * every real vector, so that OTX2_MBOX_IRQ and vector 0 are not one IRQ. */
+int vector_number(const char *index)
+{
+	char *end;
+	long i = index ? strtol(index, &end, 0) : -1;
+	if (index && *index && !*end && i >= 0 && i < VECTOR_NAMED)
+		return (int)i;
+	unsigned h = 2166136261u;
+	for (const char *p = index ? index : "?"; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return VECTOR_NAMED + (int)(h % VECTOR_NAMED);
+}
+
+const char *vector_label(int vector, char buf[16])
+{
+	if (vector >= VECTOR_NAMED)
+		return "?";
+	snprintf(buf, 16, "%d", vector);
+	return buf;
 }
 
 int link_vector(const Model *m, const char *sym)

@@ -213,6 +213,29 @@ bool model_equal(const Model *a, const Model *b)
 	return true;
 }
 
+bool model_same_evidence(const Model *a, const Model *b)
+{
+	const PciState *p = &a->pci, *q = &b->pci;
+	if (!model_equal(a, b) || a->atomic_by != b->atomic_by || p->managed_by != q->managed_by ||
+	    p->vectors_by != q->vectors_by || p->freed_by != q->freed_by || p->intx_by != q->intx_by ||
+	    p->disabled_by != q->disabled_by || a->domain.prepared != b->domain.prepared ||
+	    a->domain.destroyed != b->domain.destroyed || a->nfindings != b->nfindings)
+		return false;
+	for (int i = 0; i < a->nnodes; i++)
+		if (a->nodes[i].step != b->nodes[i].step)
+			return false;
+	for (int i = 0; i < a->nres; i++)
+		if (a->res[i].acquired != b->res[i].acquired || a->res[i].released != b->res[i].released)
+			return false;
+	for (int i = 0; i < a->nirqs; i++)
+		if (a->irqs[i].requested != b->irqs[i].requested || a->irqs[i].freed != b->irqs[i].freed)
+			return false;
+	for (int i = 0; i < a->nwork; i++)
+		if (a->work[i].node.step != b->work[i].node.step || a->work[i].why != b->work[i].why)
+			return false;
+	return true;
+}
+
 static unsigned long mix(unsigned long h, unsigned long v)
 {
 	return (h ^ v) * 1099511628211ul;

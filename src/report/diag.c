@@ -52,6 +52,11 @@ void diag_print(FILE *f, const Finding *fd)
 			fprintf(f, "%s: ", st->function);
 		fprintf(f, "%s\n", st->what);
 	}
+	if (fd->latent)
+		fprintf(f, "    latent: the path assumes: %s\n", fd->latent);
+	if (fd->cut)
+		fprintf(f, "    note: the analysis of %s was cut short (%s): its other paths were not all replayed\n",
+			fd->driver, fd->cut);
 }
 
 json_t *json_str(const char *s)
@@ -104,5 +109,9 @@ json_t *diag_json(const Finding *fd)
 	json_object_set_new(j, "location", pos_json(fd->file, fd->pos));
 	json_object_set_new(j, "message", json_str(fd->message));
 	json_object_set_new(j, "path", steps);
+	if (fd->latent)
+		json_object_set_new(j, "latent", json_str(fd->latent));
+	if (fd->cut)
+		json_object_set_new(j, "partial", json_str(fd->cut));
 	return j;
 }

@@ -15,8 +15,10 @@
  *   register VAR by HOW LINE:COL
  *
  * With --cfg each function is followed by its control-flow graph, a node a
- * line: index (relative to the function), kind, position, the calls it
- * evaluates, what a branch tests or a return returns, and its successors.
+ * line: index (relative to the function), kind, position, the expression it
+ * evaluates (a branch: its condition atom; a loop of an iterator macro: the
+ * collection and the cursor), and its successors (a branch: true | false;
+ * a loop: body | exit).
  */
 #include <string.h>
 
@@ -33,48 +35,105 @@ static void print_call(FILE *f, const Call *c, const char *indent)
 	fputs(")\n", f);
 }
 
-static const char *const test_name[] = {
-	[TEST_NONE] = "?",       [TEST_NONZERO] = "!=0", [TEST_ZERO] = "==0",
-	[TEST_NEG] = "<0",       [TEST_NONNEG] = ">=0",  [TEST_POS] = ">0",
-	[TEST_NONPOS] = "<=0",   [TEST_ISERR] = "IS_ERR", [TEST_NOT_ISERR] = "!IS_ERR",
-};
-
-static void print_value(FILE *f, const FileFacts *ff, Value v)
+/* An expression as C, fully parenthesised where it nests, so a graph
+ * shows exactly what the engine evaluates. */
+static void print_expr(FILE *f, const FileFacts *ff, int32_t e, int depth)
 {
-	switch ((ValueKind)v.kind) {
-	case VAL_UNKNOWN: fputs("unknown", f); break;
-	case VAL_SUCCESS: fputs("success", f); break;
-	case VAL_FAILURE: fputs("failure", f); break;
-	case VAL_VAR: fputs(v.var, f); break;
-	case VAL_CALL: fprintf(f, "%s()", ff->calls[v.call].callee); break;
+	static const char *const op[] = {
+		[OP_ADD] = "+", [OP_SUB] = "-", [OP_MUL] = "*", [OP_DIV] = "/", [OP_MOD] = "%",
+		[OP_SHL] = "<<", [OP_SHR] = ">>", [OP_AND] = "&", [OP_OR] = "|", [OP_XOR] = "^",
+		[OP_LAND] = "&&", [OP_LOR] = "||", [OP_EQ] = "==", [OP_NE] = "!=", [OP_LT] = "<",
+		[OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=", [OP_NOT] = "!", [OP_NEG] = "-",
+		[OP_BITNOT] = "~", [OP_PREINC] = "++", [OP_PREDEC] = "--", [OP_POSTINC] = "++",
+		[OP_POSTDEC] = "--",
+	};
+	if (e < 0 || depth > 32) {
+		fputs("?", f);
+		return;
+	}
+	const Expr *x = &ff->exprs[e];
+	switch ((ExprKind)x->kind) {
+	case EX_UNKNOWN: fputs("?", f); break;
+	case EX_NUM: fprintf(f, "%lld", (long long)x->num); break;
+	case EX_STR: case EX_NAME: fputs(x->text, f); break;
+	case EX_MEMBER:
+		print_expr(f, ff, x->a, depth + 1);
+		fprintf(f, "%s%s", x->arrow ? "->" : ".", x->text);
+		break;
+	case EX_INDEX:
+		print_expr(f, ff, x->a, depth + 1);
+		fputc('[', f);
+		print_expr(f, ff, x->b, depth + 1);
+		fputc(']', f);
+		break;
+	case EX_CALL: {
+		const Call *c = &ff->calls[x->call];
+		print_expr(f, ff, x->a, depth + 1);
+		fputc('(', f);
+		for (uint32_t i = 0; c->argx && i < c->nargs; i++) {
+			if (i)
+				fputs(", ", f);
+			print_expr(f, ff, c->argx[i], depth + 1);
+		}
+		fputc(')', f);
+		break;
+	}
+	case EX_UNARY: case EX_ADDR: case EX_DEREF:
+		fputs(x->kind == EX_ADDR ? "&" : x->kind == EX_DEREF ? "*" : op[x->op], f);
+		print_expr(f, ff, x->a, depth + 1);
+		break;
+	case EX_INCDEC:
+		if (x->op == OP_PREINC || x->op == OP_PREDEC)
+			fputs(op[x->op], f);
+		print_expr(f, ff, x->a, depth + 1);
+		if (x->op == OP_POSTINC || x->op == OP_POSTDEC)
+			fputs(op[x->op], f);
+		break;
+	case EX_BINARY: case EX_ASSIGN:
+		fputc('(', f);
+		print_expr(f, ff, x->a, depth + 1);
+		if (x->kind == EX_ASSIGN)
+			fprintf(f, " %s= ", x->op ? op[x->op] : "");
+		else
+			fprintf(f, " %s ", op[x->op]);
+		print_expr(f, ff, x->b, depth + 1);
+		fputc(')', f);
+		break;
+	case EX_COND:
+		fputc('(', f);
+		print_expr(f, ff, x->a, depth + 1);
+		fputs(" ? ", f);
+		print_expr(f, ff, x->b, depth + 1);
+		fputs(" : ", f);
+		print_expr(f, ff, x->c, depth + 1);
+		fputc(')', f);
+		break;
+	case EX_COMMA:
+		fputc('(', f);
+		print_expr(f, ff, x->a, depth + 1);
+		fputs(", ", f);
+		print_expr(f, ff, x->b, depth + 1);
+		fputc(')', f);
+		break;
 	}
 }
 
 static void print_cfg(FILE *f, const FileFacts *ff, const Func *fn)
 {
-	static const char *const kind[] = { "entry", "stmt", "branch", "return" };
+	static const char *const kind[] = { "entry", "stmt", "branch", "return", "loop" };
 	if (fn->cfg_partial)
 		fputs("  cfg partial (too deep or too large)\n", f);
 	for (uint32_t i = 0; i < fn->cfg_count; i++) {
 		const CfgNode *n = &ff->cfg[fn->cfg_first + i];
 		fprintf(f, "  %u %s %u:%u", i, kind[n->kind], n->pos.line, n->pos.col);
-		for (uint32_t k = 0; k < n->ncalls; k++)
-			fprintf(f, "%s%s", k ? ", " : " [", ff->calls[ff->cfg_calls[n->first_call + k]].callee);
-		if (n->ncalls)
-			fputc(']', f);
-		if (n->kind == CFG_BRANCH && n->test != TEST_NONE) {
-			fputs(" if ", f);
-			print_value(f, ff, n->subject);
-			fprintf(f, " %s%s", test_name[n->test],
-				n->shape == COND_OR ? " ||..." : n->shape == COND_AND ? " &&..." : "");
-		}
-		if (n->kind == CFG_RETURN) {
-			fputs(" returns ", f);
-			print_value(f, ff, n->subject);
-		}
-		if (n->assign_var) {
-			fprintf(f, " %s = ", n->assign_var);
-			print_value(f, ff, n->subject);
+		if (n->kind == CFG_LOOP && n->iterator) {
+			fputs(" over ", f);
+			print_expr(f, ff, n->expr2, 0);
+			fputs(" as ", f);
+			print_expr(f, ff, n->expr, 0);
+		} else if (n->expr >= 0) {
+			fputc(' ', f);
+			print_expr(f, ff, n->expr, 0);
 		}
 		if (n->next >= 0)
 			fprintf(f, " -> %d", n->next - (int32_t)fn->cfg_first);

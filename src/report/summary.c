@@ -37,8 +37,11 @@ void summary_print(FILE *f, const DirResult *t, const Tables *tab, const RunStat
 		t->bytes_parsed ? 100.0 * t->error_bytes / t->bytes_parsed : 0.0);
 	fprintf(f, "teardown: %.2f s wall, %.2f s CPU, %d threads, peak memory %.1f MiB\n", rs->wall,
 		rs->cpu, rs->jobs, rs->peak_kib / 1024.0);
-	fprintf(f, "teardown: %zu findings (%zu warnings, %zu notes)\n", t->findings, t->warnings,
+	fprintf(f, "teardown: %zu findings (%zu warnings, %zu notes)", t->findings, t->warnings,
 		t->findings - t->warnings);
+	if (t->latent_hidden)
+		fprintf(f, "; %zu latent warnings not shown (--latent)", t->latent_hidden);
+	fputc('\n', f);
 }
 
 json_t *summary_json(const DirResult *t, const Tables *tab, const RunStats *rs)
@@ -59,6 +62,7 @@ json_t *summary_json(const DirResult *t, const Tables *tab, const RunStats *rs)
 	json_object_set_new(j, "drivers_partial", json_integer((json_int_t)t->drivers_partial));
 	json_object_set_new(j, "findings", json_integer((json_int_t)t->findings));
 	json_object_set_new(j, "warnings", json_integer((json_int_t)t->warnings));
+	json_object_set_new(j, "latent_hidden", json_integer((json_int_t)t->latent_hidden));
 	json_object_set_new(j, "wall_seconds", json_real(rs->wall));
 	json_object_set_new(j, "cpu_seconds", json_real(rs->cpu));
 	json_object_set_new(j, "peak_memory_kib", json_integer(rs->peak_kib));

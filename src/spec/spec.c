@@ -10,12 +10,15 @@
  *
  * EVENT is one of the names in event_names[] below.  Keys that take an
  * argument index (0-based) are the SpecArg roles: dev irq handler thread
- * dev_id res flags gfp index enable fn data id lock.  Other keys:
- * ret=none|status|count|resource|irq|bool, resource=CLASS,
+ * dev_id res flags gfp index enable fn data id lock min max.  Other keys:
+ * ret=none|status|count|resource|irq|bool, fails=null|err (how a
+ * resource-returning call fails, when it is not either), resource=CLASS,
  * node=RELEASE_FN (the devres node a managed acquire registers),
  * wrong=A,B (unmanaged releases that must not undo this managed acquire),
  * profiles=P,Q (only these profiles have the API).  Flags: managed,
- * sleeps, or-reset, pci (the device argument is a pci_dev), msi, msix.
+ * sleeps, or-reset, pci (the device argument is a pci_dev), msi, msix,
+ * pure (the same arguments give the same result), zeroed (the memory it
+ * returns is zeroed).
  *
  * Every error names file:line and the loader returns NULL; nothing is
  * guessed.  Names are interned in the entries; the table is open
@@ -70,7 +73,7 @@ static const char *const arg_names[ARG_COUNT] = {
 	[ARG_THREAD] = "thread", [ARG_DEV_ID] = "dev_id", [ARG_RES] = "res",
 	[ARG_FLAGS] = "flags", [ARG_GFP] = "gfp", [ARG_INDEX] = "index",
 	[ARG_ENABLE] = "enable", [ARG_FN] = "fn", [ARG_DATA] = "data",
-	[ARG_ID] = "id", [ARG_LOCK] = "lock",
+	[ARG_ID] = "id", [ARG_LOCK] = "lock", [ARG_MIN] = "min", [ARG_MAX] = "max",
 };
 
 static const char *const ret_names[] = {
@@ -81,7 +84,8 @@ static const char *const ret_names[] = {
 static const struct { const char *name; unsigned flag; } flag_names[] = {
 	{ "managed", SPEC_MANAGED }, { "sleeps", SPEC_SLEEPS },
 	{ "or-reset", SPEC_OR_RESET }, { "pci", SPEC_PCI_DEV },
-	{ "msi", SPEC_IRQ_MSI }, { "msix", SPEC_IRQ_MSIX },
+	{ "msi", SPEC_IRQ_MSI }, { "msix", SPEC_IRQ_MSIX }, { "pure", SPEC_PURE },
+	{ "zeroed", SPEC_ZEROED },
 };
 
 const char *spec_event_name(SpecEvent ev)
@@ -167,6 +171,12 @@ static int parse_attr(Spec *spec, SpecEntry *e, char *word, const char *file, in
 				return 0;
 			}
 		return fail(err, errlen, file, line, "unknown return kind '%s'", val);
+	}
+	if (!strcmp(key, "fails")) {
+		if (strcmp(val, "null") && strcmp(val, "err"))
+			return fail(err, errlen, file, line, "fails= is null or err, not '%s'", val);
+		e->fails = !strcmp(val, "null") ? FAIL_NULL : FAIL_ERR;
+		return 0;
 	}
 	if (!strcmp(key, "resource")) {
 		e->resource = strdup(val);

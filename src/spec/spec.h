@@ -64,6 +64,8 @@ typedef enum {
 	ARG_DATA,     /* devm action data */
 	ARG_ID,       /* devres group id */
 	ARG_LOCK,     /* the lock a lock/unlock call takes */
+	ARG_MIN,      /* the fewest vectors a count-returning allocation accepts */
+	ARG_MAX,      /* the most it asks for */
 	ARG_COUNT
 } SpecArg;
 
@@ -84,13 +86,19 @@ enum {
 	SPEC_PCI_DEV  = 1 << 3, /* the device argument is a struct pci_dev * */
 	SPEC_IRQ_MSI  = 1 << 4, /* vector call restricted to MSI ... */
 	SPEC_IRQ_MSIX = 1 << 5, /* ... or to MSI-X (otherwise ARG_FLAGS says) */
+	SPEC_PURE     = 1 << 6, /* the same arguments give the same result (pci_irq_vector) */
+	SPEC_ZEROED   = 1 << 7, /* the memory it returns is zeroed (kzalloc) */
 };
+
+/* How a RET_RESOURCE call reports failure. */
+typedef enum { FAIL_ANY, FAIL_NULL, FAIL_ERR } SpecFailure;
 
 typedef struct SpecEntry {
 	const char *name;
 	SpecEvent event;
 	signed char arg[ARG_COUNT];
 	SpecReturn ret;
+	SpecFailure fails;      /* RET_RESOURCE: NULL, an ERR_PTR, or either */
 	unsigned flags;
 	unsigned profiles;      /* bit i: declared profile i has it; all bits: every profile */
 	const char *resource;   /* resource class of an acquire/release ("memory", "iomap", ...) */

@@ -1,0 +1,601 @@
+/*
+ * exec.c — executing a function: its graph, path by path.
+ *
+ * A function runs from a state: a depth-first walk of its control-flow
+ * graph in which every path carries its own state.  At a statement the
+ * expression is evaluated (eval.c), which may fork; at a branch the atom
+ * is decided against what the path knows, and explored both ways only
+ * where both are possible, each way learning what it assumed; a return
+ * ends the path with the value returned.
+ *
+ * Loops: a path goes round a loop at most UNROLL times, the exit condition
+ * decided on each round (so after `nvec = pci_alloc_irq_vectors(pdev, 1, 8,
+ * ...)` a loop `for (i = 0; i < nvec; i++)` runs once with nvec == 1, and
+ * twice with nvec in [2, 8]); a path still in the loop after that leaves
+ * it, and the trail says so.  Two loops over the same bound therefore run
+ * as often on one path, and an unwind `while (--i >= 0)` frees exactly what
+ * the request loop requested.  An iterator macro walks a collection whose
+ * length is a symbol of the path, so the loop that fills a list and the
+ * loop that empties it agree too, element by element.
+ *
+ * Merging: a node is not executed twice from an equal state (model, heap,
+ * live locals: state.c), and dead locals are dropped first, so paths that
+ * differ only in what is no longer read meet.  A function's outcomes for
+ * one input state are its summary, kept for the driver: a helper called
+ * from ten error labels of probe with the same state runs once.  Summaries
+ * are matched with the same evidence as well as the same state, so a path
+ * that continues with one never prints another path's transitions.
+ *
+ * Budgets: one execution of a function visits at most states_per_node
+ * times its node count, and a driver at most visit_budget nodes; past
+ * either the driver is reported partially analysed, and each of its
+ * findings says so.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/internal.h"
+
+enum { UNROLL = 2, MAX_TRAIL_TEXT = 240 };
+
+struct CacheEntry {
+	const Func *fn;
+	uint64_t hash;
+	Val *args;
+	uint32_t nargs;
+	PState in;
+	Outs outs;      /* trails and assumptions relative to the function's entry */
+	int level;      /* r->nouter while it was computed */
+	VEC(Finding) findings;             /* raised while computing it... */
+	VEC(const Trail *) trails;         /* ...on these paths, relative to its entry */
+	VEC(const Assumption *) assumed;
+};
+
+void trail_add(Run *r, PState *s, const FileFacts *ff, Pos pos, const char *function, const char *fmt, ...)
+{
+	char buf[MAX_TRAIL_TEXT];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	Trail *t = arena_alloc(&r->da->scratch, sizeof *t);
+	*t = (Trail){ s->trail, ff->rel, pos, function, arena_strndup(&r->da->scratch, buf, strlen(buf)) };
+	s->trail = t;
+}
+
+void assume(Run *r, PState *s, const char *fmt, ...)
+{
+	char buf[MAX_TRAIL_TEXT];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	for (const Assumption *a = s->assumed; a; a = a->prev)
+		if (!strcmp(a->text, buf))
+			return;
+	Assumption *a = arena_alloc(&r->da->scratch, sizeof *a);
+	*a = (Assumption){ s->assumed, arena_strndup(&r->da->scratch, buf, strlen(buf)) };
+	s->assumed = a;
+}
+
+bool over_budget(Run *r)
+{
+	if (r->rep->visits < r->cfg->visit_budget)
+		return false;
+	r->rep->partial = true;
+	r->rep->why = "path budget";
+	return true;
+}
+
+static void partial(Run *r, const char *why)
+{
+	if (!r->rep->partial) {
+		r->rep->partial = true;
+		r->rep->why = why;
+	}
+}
+
+/* SEG (a trail relative to some function's entry) continued from BASE. */
+static const Trail *trail_concat(Run *r, const Trail *base, const Trail *seg)
+{
+	if (!seg)
+		return base;
+	if (!base)
+		return seg;
+	const Trail *v[256];
+	int n = 0;
+	for (const Trail *t = seg; t && n < 256; t = t->prev)
+		v[n++] = t;
+	while (n-- > 0) {
+		Trail *c = arena_alloc(&r->da->scratch, sizeof *c);
+		*c = *v[n];
+		c->prev = base;
+		base = c;
+	}
+	return base;
+}
+
+static const Assumption *assumed_concat(Run *r, const Assumption *base, const Assumption *seg)
+{
+	if (!seg)
+		return base;
+	if (!base)
+		return seg;
+	const Assumption *v[64];
+	int n = 0;
+	for (const Assumption *a = seg; a && n < 64; a = a->prev)
+		v[n++] = a;
+	while (n-- > 0) {
+		Assumption *c = arena_alloc(&r->da->scratch, sizeof *c);
+		*c = *v[n];
+		c->prev = base;
+		base = c;
+	}
+	return base;
+}
+
+/* The state after a call: the callee's outcome O continued on the
+ * caller's path ST (its locals, loops, trail, assumptions). */
+static PState continued(Run *r, const PState *st, const PState *o)
+{
+	PState c = { .m = model_clone(o->m), .h = o->h };
+	o->h->refs++;
+	model_set_observer(c.m, &r->observer);
+	if (st->nloc) {
+		c.loc = xmalloc(st->nloc * sizeof *c.loc);
+		memcpy(c.loc, st->loc, st->nloc * sizeof *c.loc);
+		c.nloc = c.caploc = st->nloc;
+	}
+	if (st->nloops) {
+		c.loops = xmalloc(st->nloops * sizeof *c.loops);
+		memcpy(c.loops, st->loops, st->nloops * sizeof *c.loops);
+		c.nloops = c.caploops = st->nloops;
+	}
+	c.trail = trail_concat(r, st->trail, o->trail);
+	c.assumed = assumed_concat(r, st->assumed, o->assumed);
+	return c;
+}
+
+/* ---- findings raised while a summary is computed ---- */
+
+static void record_for_summaries(Run *r, const Finding *f, const Trail *rel, const Assumption *rel_assumed)
+{
+	for (size_t i = 0; i < r->computing.n; i++) {
+		CacheEntry *e = r->computing.v[i];
+		const Trail *t = NULL;
+		const Assumption *a = NULL;
+		for (int k = e->level; k < r->nouter; k++) {
+			t = trail_concat(r, t, r->outer[k]);
+			a = assumed_concat(r, a, r->outer_assumed[k]);
+		}
+		VEC_PUSH(&e->findings, *f);
+		VEC_PUSH(&e->trails, trail_concat(r, t, rel));
+		VEC_PUSH(&e->assumed, assumed_concat(r, a, rel_assumed));
+	}
+}
+
+void raise_finding(Run *r, const Finding *f, const Trail *rel, const Assumption *rel_assumed)
+{
+	record_for_summaries(r, f, rel, rel_assumed);
+	const Trail *t = NULL;
+	const Assumption *a = NULL;
+	for (int k = 0; k < r->nouter; k++) {
+		t = trail_concat(r, t, r->outer[k]);
+		a = assumed_concat(r, a, r->outer_assumed[k]);
+	}
+	report_finding(r, f, trail_concat(r, t, rel), assumed_concat(r, a, rel_assumed));
+}
+
+/* ---- outcomes ---- */
+
+static void add_out(Outs *outs, PState *s, Val ret)
+{
+	uint64_t h = pstate_global_hash(s);
+	for (size_t i = 0; i < outs->n; i++)
+		if (val_equal(&outs->v[i].ret, &ret) && pstate_global_hash(&outs->v[i].st) == h &&
+		    pstate_global_equal(&outs->v[i].st, s)) {
+			pstate_free(s);
+			return;
+		}
+	free(s->loc), free(s->loops);
+	s->loc = NULL, s->loops = NULL, s->nloc = s->caploc = s->nloops = s->caploops = 0;
+	Out o = { *s, ret };
+	VEC_PUSH(outs, o);
+	*s = (PState){ 0 };
+}
+
+static void outs_free(Outs *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		pstate_free(&o->v[i].st);
+	VEC_FREE(o);
+}
+
+/* ---- the walk ---- */
+
+typedef struct {
+	int32_t node;
+	PState st;
+} Pending;
+
+/* A set of visited (node, state) hashes. */
+typedef struct {
+	uint64_t *v;
+	size_t n, cap;
+} Seen;
+
+static bool seen_add(Seen *s, uint64_t key)
+{
+	key |= 1; /* 0 marks an empty slot */
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 256;
+		uint64_t *v = xcalloc(cap, sizeof *v);
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->v[i])
+				for (size_t j = s->v[i] & (cap - 1);; j = (j + 1) & (cap - 1))
+					if (!v[j]) {
+						v[j] = s->v[i];
+						break;
+					}
+		free(s->v);
+		s->v = v;
+		s->cap = cap;
+	}
+	for (size_t j = key & (s->cap - 1);; j = (j + 1) & (s->cap - 1)) {
+		if (s->v[j] == key)
+			return false;
+		if (!s->v[j]) {
+			s->v[j] = key;
+			s->n++;
+			return true;
+		}
+	}
+}
+
+typedef VEC(Pending) Stack;
+
+static void go(Stack *stack, int32_t node, PState st)
+{
+	if (node < 0) {
+		pstate_free(&st);
+		return;
+	}
+	Pending p = { node, st };
+	VEC_PUSH(stack, p);
+}
+
+/* "succeeded" or "failed", as the path's facts say of an API's result. */
+static const char *outcome_of(const PState *s, const KeyInfo *ki)
+{
+	const Facts *f = facts_get(s, ki->key);
+	if (!f)
+		return "returned";
+	if (f->hi < 0 || f->pclass == P_FAILED || f->pclass == P_ERR || (f->lo == 0 && f->hi == 0 && f->pclass == P_NULL))
+		return "failed";
+	return "succeeded";
+}
+
+static void branch(Run *r, const Frame *fr, const CfgNode *n, PState st, Stack *stack)
+{
+	PStates yes = { 0 }, no = { 0 };
+	r->testing = true;
+	r->decided_by = NULL;
+	r->decided_flag = false;
+	eval_branch(r, fr, n->expr, st, &yes, &no);
+	r->testing = false;
+	const KeyInfo *api = r->decided_by;
+	bool forked = yes.n && no.n, flag = r->decided_flag;
+	/* The decisions a reader needs: the error paths taken because a call
+	 * failed, the flags that decided a branch, and what the path chose
+	 * where nothing decided it.  A call that succeeded and the branch
+	 * that checked it are the path's normal course: its evidence shows
+	 * the call. */
+	for (int side = 0; side < 2; side++) {
+		PStates *ps = side ? &no : &yes;
+		for (size_t i = 0; i < ps->n; i++) {
+			PState s = ps->v[i];
+			const char *outcome = api ? outcome_of(&s, api) : NULL;
+			if (outcome && !strcmp(outcome, "failed"))
+				trail_add(r, &s, fr->ff, n->pos, fr->fn->name, "%s() failed: `%s` is %s", api->api,
+					  n->text ? n->text : "?", side ? "false" : "true");
+			else if (flag || (forked && !api))
+				trail_add(r, &s, fr->ff, n->pos, fr->fn->name, "`%s` is %s", n->text ? n->text : "?",
+					  side ? "false" : "true");
+			go(stack, side ? n->other : n->next, s);
+		}
+	}
+	VEC_FREE(&yes);
+	VEC_FREE(&no);
+}
+
+/* An iterator macro's round K: another element of the collection, or the end. */
+static void iterate(Run *r, const Frame *fr, const CfgNode *n, PState st, uint16_t k, Stack *stack)
+{
+	Val coll = n->expr2 >= 0 ? (Val){ 0 } : val_int(0);
+	PStates one = { 0 }, after = { 0 };
+	if (n->expr2 >= 0) {
+		VEC_PUSH(&one, st);
+		Vals vals = { 0 };
+		eval_expr(r, fr, n->expr2, &one, &after, &vals);
+		if (after.n != 1) {
+			for (size_t i = 0; i < after.n; i++)
+				pstate_free(&after.v[i]);
+			VEC_FREE(&one), VEC_FREE(&after), VEC_FREE(&vals);
+			return;
+		}
+		st = after.v[0];
+		coll = vals.v[0];
+		VEC_FREE(&vals);
+	}
+	VEC_FREE(&one);
+	VEC_FREE(&after);
+	Key len = key_of(val_hash(&coll), "length", 0x1e);
+	if (!key_info(r, len)) {
+		KeyInfo *ki = (KeyInfo *)key_register(r, len, K_SYM, "length", NULL);
+		ki->pure = true;
+	}
+	Val lv = val_sym(len), kv = val_int(k);
+	PState more = pstate_clone(&st);
+	if (val_assume_compare(r, &more, OP_GT, &lv, &kv, true)) {
+		if (n->expr >= 0) {
+			Key elem = key_of(len, "element", k);
+			if (!key_info(r, elem)) {
+				char hint[160];
+				const char *cursor = lvalue_text(r->da, fr->ff, n->expr);
+				snprintf(hint, sizeof hint, "%s#%u", cursor ? cursor : "element", k + 1u);
+				key_register(r, elem, K_OBJ, hint, NULL);
+			}
+			eval_store(r, fr, n->expr, val_obj(elem), &more);
+		}
+		go(stack, n->next, more);
+	} else
+		pstate_free(&more);
+	if (val_assume_compare(r, &st, OP_LE, &lv, &kv, true))
+		go(stack, n->other, st);
+	else
+		pstate_free(&st);
+}
+
+static void explore(Run *r, const Frame *fr, PState start, Outs *outs)
+{
+	const FuncInfo *fi = fr->fi;
+	const FileFacts *ff = fr->ff;
+	const Func *fn = fr->fn;
+	if (fn->cfg_partial)
+		partial(r, "function too deep or too large for its graph");
+	Stack stack = { 0 };
+	Seen seen = { 0 };
+	size_t budget = (size_t)r->cfg->states_per_node * fn->cfg_count, visited = 0;
+	go(&stack, (int32_t)fn->cfg_first, start);
+	PStates one = { 0 }, next = { 0 };
+	Vals vals = { 0 };
+	while (stack.n) {
+		Pending p = stack.v[--stack.n];
+		PState s = p.st;
+		if (over_budget(r)) {
+			pstate_free(&s);
+			continue;
+		}
+		r->rep->visits++;
+		uint32_t rel = (uint32_t)(p.node - (int32_t)fn->cfg_first);
+		locals_keep(&s, fi, p.node);
+		if (fi->joins[rel] && fr->depth == 1)
+			facts_collect(r, &s, 0, NULL);
+		if (!seen_add(&seen, key_mix((uint64_t)p.node * 0x9e3779b97f4a7c15ull, pstate_hash(&s)))) {
+			pstate_free(&s);
+			continue;
+		}
+		if (visited++ >= budget) {
+			partial(r, "states per function");
+			pstate_free(&s);
+			continue;
+		}
+		const CfgNode *n = &ff->cfg[p.node];
+		switch ((CfgKind)n->kind) {
+		case CFG_ENTRY:
+		case CFG_STMT:
+			if (n->expr < 0) {
+				go(&stack, n->next, s);
+				break;
+			}
+			one.n = next.n = 0;
+			VEC_PUSH(&one, s);
+			eval_expr(r, fr, n->expr, &one, &next, NULL);
+			for (size_t i = 0; i < next.n; i++)
+				go(&stack, n->next, next.v[i]);
+			break;
+		case CFG_BRANCH:
+			branch(r, fr, n, s, &stack);
+			break;
+		case CFG_RETURN:
+			one.n = next.n = vals.n = 0;
+			if (n->expr >= 0) {
+				VEC_PUSH(&one, s);
+				r->testing = true;
+				eval_expr(r, fr, n->expr, &one, &next, &vals);
+				r->testing = false;
+			} else { /* `return;` or the end of the body */
+				Val v = val_int(0);
+				VEC_PUSH(&next, s);
+				VEC_PUSH(&vals, v);
+			}
+			for (size_t i = 0; i < next.n; i++) {
+				PState o = next.v[i];
+				slots_drop_frame(r, &o, fr->frame);
+				facts_collect(r, &o, fr->depth == 1 ? 0 : fr->ctx, &vals.v[i]);
+				add_out(outs, &o, vals.v[i]);
+			}
+			break;
+		case CFG_LOOP: {
+			uint16_t *count = loop_count(&s, p.node);
+			if (*count >= UNROLL) {
+				trail_add(r, &s, ff, n->pos, fn->name, "the loop is left after %d rounds", UNROLL);
+				go(&stack, n->other, s);
+				break;
+			}
+			uint16_t k = (*count)++;
+			if (n->iterator)
+				iterate(r, fr, n, s, k, &stack);
+			else
+				go(&stack, n->next, s);
+			break;
+		}
+		}
+	}
+	VEC_FREE(&stack);
+	VEC_FREE(&one);
+	VEC_FREE(&next);
+	VEC_FREE(&vals);
+	free(seen.v);
+}
+
+/* ---- calls ---- */
+
+static uint64_t summary_hash(const Func *fn, const Val *args, uint32_t nargs, const PState *in)
+{
+	uint64_t h = key_mix((uint64_t)(uintptr_t)fn, pstate_global_hash(in));
+	for (uint32_t i = 0; i < nargs; i++)
+		h = key_mix(h, val_hash(&args[i]));
+	return h;
+}
+
+static CacheEntry *summary_find(Run *r, const Func *fn, const Val *args, uint32_t nargs, const PState *in,
+				uint64_t h)
+{
+	if (!r->da->cache)
+		return NULL;
+	typeof(r->da->cache) bucket = &r->da->cache[h % CACHE_BUCKETS];
+	for (size_t i = 0; i < bucket->n; i++) {
+		CacheEntry *e = bucket->v[i];
+		if (e->fn != fn || e->hash != h || e->nargs != nargs || !pstate_global_equal(&e->in, in))
+			continue;
+		bool same = true;
+		for (uint32_t k = 0; k < nargs && same; k++)
+			same = val_equal(&e->args[k], &args[k]);
+		if (same)
+			return e;
+	}
+	return NULL;
+}
+
+void exec_function(Run *r, const Frame *caller, const FileFacts *ff, const Func *fn, const Val *args,
+		   uint32_t nargs, Key site, PState st, Outs *outs)
+{
+	if (r->nouter >= (int)(sizeof r->outer / sizeof *r->outer)) {
+		PState o = st;
+		free(o.loc), free(o.loops);
+		o.loc = NULL, o.loops = NULL, o.nloc = o.nloops = o.caploc = o.caploops = 0;
+		Out out = { o, (Val){ .kind = V_SYM, .key = key_of(site, "deep", 0) } };
+		VEC_PUSH(outs, out);
+		return;
+	}
+	Frame fr = { .fi = func_info(r->da, ff, fn), .ff = ff, .fn = fn,
+		     .ctx = key_mix(caller ? caller->ctx : 0x700, site), .depth = caller ? caller->depth + 1 : 1 };
+	fr.frame = key_of(fr.ctx, "frame", 0xf);
+	if (!key_info(r, fr.frame))
+		key_register(r, fr.frame, K_FRAME, fn->name, NULL);
+	PState in = { .m = st.m, .h = st.h };
+	model_set_observer(in.m, &r->observer);
+	uint64_t h = summary_hash(fn, args, nargs, &in);
+	CacheEntry *e = summary_find(r, fn, args, nargs, &in, h);
+	if (!e) {
+		e = xcalloc(1, sizeof *e);
+		*e = (CacheEntry){ .fn = fn, .hash = h, .nargs = nargs, .level = r->nouter + 1 };
+		e->args = xmalloc((nargs ? nargs : 1) * sizeof *e->args);
+		if (nargs)
+			memcpy(e->args, args, nargs * sizeof *args);
+		e->in = (PState){ .m = model_clone(in.m), .h = in.h };
+		in.h->refs++;
+		r->outer[r->nouter] = st.trail;
+		r->outer_assumed[r->nouter] = st.assumed;
+		r->nouter++;
+		VEC_PUSH(&r->computing, e);
+		/* The parameters: locals, or fields of the frame when heap-resident. */
+		for (uint32_t i = 0; i < fn->nparams; i++) {
+			if (!fn->params[i][0])
+				continue;
+			const char *name = name_intern(r->da, fn->params[i]);
+			int32_t li = (int32_t)(intptr_t)strset_get(&fr.fi->index, name, strlen(name), NULL) - 1;
+			Val v = i < nargs ? args[i] : (Val){ .kind = V_SYM, .key = key_of(fr.ctx, name, 0xa9) };
+			if (i >= nargs)
+				key_register(r, v.key, K_SYM, name, NULL);
+			if (li < 0)
+				continue;
+			if (fr.fi->resident[li])
+				slot_set(&in, fr.frame, name, v);
+			else
+				local_set(&in, (uint16_t)li, v);
+		}
+		explore(r, &fr, in, &e->outs);
+		r->computing.n--;
+		r->nouter--;
+		if (!r->da->cache)
+			r->da->cache = xcalloc(CACHE_BUCKETS, sizeof *r->da->cache);
+		VEC_PUSH(&r->da->cache[h % CACHE_BUCKETS], e);
+	} else {
+		pstate_free(&in);
+		/* The same code from the same state fails the same way: its
+		 * findings are this path's too. */
+		r->outer[r->nouter] = st.trail;
+		r->outer_assumed[r->nouter] = st.assumed;
+		r->nouter++;
+		for (size_t i = 0; i < e->findings.n; i++)
+			raise_finding(r, &e->findings.v[i], e->trails.v[i], e->assumed.v[i]);
+		r->nouter--;
+	}
+	for (size_t i = 0; i < e->outs.n; i++) {
+		Out o = { continued(r, &st, &e->outs.v[i].st), e->outs.v[i].ret };
+		VEC_PUSH(outs, o);
+	}
+	free(st.loc);
+	free(st.loops);
+}
+
+void summaries_forget(DirAnalysis *da)
+{
+	for (size_t b = 0; da->cache && b < CACHE_BUCKETS; b++) {
+		for (size_t i = 0; i < da->cache[b].n; i++) {
+			CacheEntry *e = da->cache[b].v[i];
+			pstate_free(&e->in);
+			outs_free(&e->outs);
+			VEC_FREE(&e->findings);
+			VEC_FREE(&e->trails);
+			VEC_FREE(&e->assumed);
+			free(e->args);
+			free(e);
+		}
+		VEC_FREE(&da->cache[b]);
+	}
+	free(da->cache);
+	da->cache = NULL;
+}
+
+/* The file defining the driver function NAME: the driver's own first. */
+static const Func *callback_function(Run *r, const char *name, const FileFacts **where)
+{
+	const Func *fn = resolve_function(r->da, r->drv->file, name, where);
+	for (size_t k = 0; !fn && k < r->da->nfiles; k++)
+		fn = resolve_function(r->da, &r->da->files[k], name, where);
+	return fn;
+}
+
+void exec_callbacks(Run *r, const Frame *fr, PState st, PStates *out)
+{
+	ModelCallback cb;
+	while (model_next_callback(st.m, &cb)) {
+		const FileFacts *ff;
+		const Func *fn = callback_function(r, cb.function, &ff);
+		if (!fn || (fr && fr->depth >= r->cfg->inline_depth))
+			continue;
+		Val data = val_from_name(r, cb.data);
+		Outs outs = { 0 };
+		exec_function(r, fr, ff, fn, &data, 1, key_of(0xcb, cb.function, 0), st, &outs);
+		for (size_t i = 0; i < outs.n; i++)
+			exec_callbacks(r, fr, outs.v[i].st, out);
+		VEC_FREE(&outs);
+		return;
+	}
+	VEC_PUSH(out, st);
+}
