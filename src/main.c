@@ -253,7 +253,11 @@ static void analyze_dir(const ScanOptions *o, const Tables *t, FileFacts *files,
 	DirAnalysis *da = dir_analysis_new(&cfg, files, nfiles, arena);
 	for (size_t i = 0; i < drivers->n; i++) {
 		DriverReport rep;
+		double t0 = getenv("TD_DEBUG") ? (double)clock() / CLOCKS_PER_SEC : 0;
 		analyze_driver(da, &drivers->v[i], found, &rep);
+		if (getenv("TD_DEBUG"))
+			fprintf(stderr, "DBG %s %s %.3f s %zu visits %s\n", drivers->v[i].file->rel, drivers->v[i].name,
+				(double)clock() / CLOCKS_PER_SEC - t0, rep.visits, rep.partial ? rep.why : "");
 		if (rep.partial) {
 			res->drivers_partial++;
 			fputs("teardown: partially analysed ", msg);

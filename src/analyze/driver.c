@@ -319,5 +319,6 @@ void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverRep
 	strset_free(&r.reported);
 	strset_free(&r.names);
 	keymap_free(&r.keys);
+	keymap_free(&r.parents);
 	VEC_FREE(&r.computing);
 }

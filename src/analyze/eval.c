@@ -989,6 +989,24 @@ static void ev(Run *r, const Frame *fr, int32_t e, PState st, Results *out)
 			push(out, ra.v[i].st, unary(r, fr, &ra.v[i].st, e, (ExprOp)x->op, &ra.v[i].v));
 		break;
 	case EX_BINARY:
+		if ((x->op == OP_LAND || x->op == OP_LOR) && !may_fork(fr, x->b)) {
+			/* No call on the right: the value, not two paths. */
+			ev(r, fr, x->a, st, &ra);
+			for (size_t i = 0; i < ra.n; i++) {
+				PState s = ra.v[i].st;
+				int t = val_truth(r, &s, &ra.v[i].v);
+				bool and = x->op == OP_LAND;
+				if (t == !and) {
+					push(out, s, val_int(!and));
+					continue;
+				}
+				Val b = pure(r, fr, x->b, &s);
+				int u = val_truth(r, &s, &b);
+				push(out, s, u >= 0 && t >= 0 ? val_int(u) : u == !and ? val_int(!and)
+					     : fresh(r, fr, &s, e, "?", 0x1a));
+			}
+			break;
+		}
 		if (x->op == OP_LAND || x->op == OP_LOR) {
 			PStates yes = { 0 }, no = { 0 };
 			eval_cond(r, fr, x->a, st, &yes, &no, &ra);
@@ -1047,10 +1065,28 @@ static void ev(Run *r, const Frame *fr, int32_t e, PState st, Results *out)
 		return;
 	}
 	case EX_COND: {
+		/* Arms without calls do not fork the path: where the condition
+		 * is undecided the value is one of the two, a symbol of its own
+		 * (`mac->desc = mac->desc ?: entry->desc` eight times in a row
+		 * would otherwise make 256 paths that differ in nothing the
+		 * model sees).  `a ?: b` is `a ? a : b`. */
+		int32_t yes_e = x->b >= 0 ? x->b : x->a;
+		bool arms_fork = (yes_e >= 0 && may_fork(fr, yes_e)) || (x->c >= 0 && may_fork(fr, x->c));
+		if (!arms_fork) {
+			ev(r, fr, x->a, st, &ra);
+			for (size_t i = 0; i < ra.n; i++) {
+				PState s = ra.v[i].st;
+				int t = val_truth(r, &s, &ra.v[i].v);
+				Val a = t != 0 ? (x->b >= 0 ? pure(r, fr, x->b, &s) : ra.v[i].v) : (Val){ 0 };
+				Val b = t != 1 ? pure(r, fr, x->c, &s) : (Val){ 0 };
+				push(out, s, t == 1 ? a : t == 0 ? b : val_equal(&a, &b) ? a : fresh(r, fr, &s, e, "?:", 0xc0));
+			}
+			break;
+		}
 		PStates yes = { 0 }, no = { 0 };
 		eval_cond(r, fr, x->a, st, &yes, &no, &ra);
 		for (size_t i = 0; i < yes.n; i++)
-			ev(r, fr, x->b, yes.v[i], out);
+			ev(r, fr, yes_e, yes.v[i], out);
 		for (size_t i = 0; i < no.n; i++)
 			ev(r, fr, x->c, no.v[i], out);
 		VEC_FREE(&yes), VEC_FREE(&no);

@@ -38,7 +38,12 @@
 
 #include "analyze/internal.h"
 
-enum { UNROLL = 2, MAX_TRAIL_TEXT = 240 };
+/* UNROLL: rounds of a loop per path.  MERGE_AT: paths that reach one node
+ * (or leave one function) before the ones with an equal model are joined
+ * into one that knows what they agree on: a function whose branches test
+ * things the engine cannot decide doubles its paths at each, and past a
+ * few, what tells them apart is rarely what the model needs. */
+enum { UNROLL = 2, MERGE_AT = 2, MAX_TRAIL_TEXT = 240 };
 
 struct CacheEntry {
 	const Func *fn;
@@ -190,18 +195,67 @@ void raise_finding(Run *r, const Finding *f, const Trail *rel, const Assumption 
 
 /* ---- outcomes ---- */
 
-static void add_out(Outs *outs, PState *s, Val ret)
+/* What a caller tells apart in a returned value: 0, an error, something else. */
+typedef enum { RET_IS_ZERO, RET_IS_NEGATIVE, RET_IS_OTHER } RetClass;
+
+static RetClass ret_class(Run *r, const PState *s, const Val *v)
 {
-	uint64_t h = pstate_global_hash(s);
+	Val zero = val_int(0);
+	if (val_compare(r, s, OP_EQ, v, &zero) == 1)
+		return RET_IS_ZERO;
+	if (val_compare(r, s, OP_LT, v, &zero) == 1)
+		return RET_IS_NEGATIVE;
+	return RET_IS_OTHER;
+}
+
+/* The value two joined outcomes return: theirs if they agree, 0 if both
+ * are 0, else one symbol of the function's exit (an error in [lo, hi]
+ * covering both, when both are errors). */
+static Val ret_join(Run *r, const Frame *fr, PState *j, const PState *a, const Val *va, const PState *b,
+		    const Val *vb, RetClass c)
+{
+	if (val_equal(va, vb))
+		return *va;
+	if (c == RET_IS_ZERO)
+		return val_int(0);
+	Key k = key_of(fr->ctx, "return", (uint64_t)(uintptr_t)fr->fn);
+	KeyInfo *ki = (KeyInfo *)key_register(r, k, K_SYM, "returned", NULL);
+	ki->ctx = fr->ctx;
+	(void)a, (void)b;
+	if (c == RET_IS_NEGATIVE)
+		sym_assume_range(j, k, -4095, -1);
+	return val_sym(k);
+}
+
+static void add_out(Run *r, const Frame *fr, Outs *outs, PState *s, Val ret)
+{
+	free(s->loc), free(s->loops);
+	s->loc = NULL, s->loops = NULL, s->nloc = s->caploc = s->nloops = s->caploops = 0;
+	uint64_t h = key_mix(pstate_global_hash(s), val_hash(&ret));
 	for (size_t i = 0; i < outs->n; i++)
-		if (val_equal(&outs->v[i].ret, &ret) && pstate_global_hash(&outs->v[i].st) == h &&
-		    pstate_global_equal(&outs->v[i].st, s)) {
+		if (outs->v[i].hash == h && val_equal(&outs->v[i].ret, &ret) && pstate_global_equal(&outs->v[i].st, s)) {
 			pstate_free(s);
 			return;
 		}
-	free(s->loc), free(s->loops);
-	s->loc = NULL, s->loops = NULL, s->nloc = s->caploc = s->nloops = s->caploops = 0;
-	Out o = { *s, ret };
+	/* Join with an outcome of a similar model that returns the same kind
+	 * of value: a caller that tests `if (ret)` cannot tell them apart. */
+	RetClass c = ret_class(r, s, &ret);
+	if (outs->n >= MERGE_AT)
+		for (size_t i = 0; i < outs->n; i++) {
+			Out *o = &outs->v[i];
+			if (ret_class(r, &o->st, &o->ret) != c || model_similar_hash(o->st.m) != model_similar_hash(s->m) ||
+			    !model_similar(o->st.m, s->m))
+				continue;
+			PState j = pstate_join(r, &o->st, s, fr->ctx);
+			Val v = ret_join(r, fr, &j, &o->st, &o->ret, s, &ret, c);
+			pstate_free(s);
+			pstate_free(&o->st);
+			o->st = j;
+			o->ret = v;
+			o->hash = key_mix(pstate_global_hash(&j), val_hash(&v));
+			return;
+		}
+	Out o = { *s, ret, h };
 	VEC_PUSH(outs, o);
 	*s = (PState){ 0 };
 }
@@ -215,8 +269,33 @@ static void outs_free(Outs *o)
 
 /* ---- the walk ---- */
 
+/* The paths at a join node, by model: those whose models are similar are
+ * joined into one that knows what they agree on (state.c), and a path
+ * that comes back (round a loop) is joined with what was there before, so
+ * a node is explored once per model, however many paths the branches
+ * above it made.  Path-sensitivity is kept where it matters: paths whose
+ * models differ (MSI enabled on one, not on the other) stay apart, with
+ * whatever the driver set alongside. */
+typedef struct {
+	KeyMap reps;   /* (node, similar-model hash) -> PState*, what was explored there */
+	int32_t node;  /* the node of the batch being explored */
+} Joins;
+
+static void joins_free(Joins *jn)
+{
+	for (size_t i = 0; i < jn->reps.cap; i++) {
+		PState *p = keymap_value_at(&jn->reps, i);
+		if (p) {
+			pstate_free(p);
+			free(p);
+		}
+	}
+	keymap_free(&jn->reps);
+}
+
 typedef struct {
 	int32_t node;
+	uint32_t seq; /* arrival order: ties are taken first come, first served */
 	PState st;
 } Pending;
 
@@ -254,16 +333,58 @@ static bool seen_add(Seen *s, uint64_t key)
 	}
 }
 
-typedef VEC(Pending) Stack;
+/* The paths waiting to go on, by node: the lowest node first.  Nodes are
+ * numbered in source order and only back edges go up, so every path into
+ * a join node arrives before any leaves it: they are joined once there,
+ * not once per path that happened to come first. */
+typedef struct {
+	Pending *v;
+	size_t n, cap;
+	uint32_t seq;
+} Queue;
 
-static void go(Stack *stack, int32_t node, PState st)
+static bool before(const Pending *a, const Pending *b)
+{
+	return a->node < b->node || (a->node == b->node && a->seq < b->seq);
+}
+
+static void go(Queue *q, int32_t node, PState st)
 {
 	if (node < 0) {
 		pstate_free(&st);
 		return;
 	}
-	Pending p = { node, st };
-	VEC_PUSH(stack, p);
+	if (q->n == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 64;
+		q->v = xrealloc(q->v, q->cap * sizeof *q->v);
+	}
+	size_t i = q->n++;
+	Pending p = { node, q->seq++, st };
+	while (i && before(&p, &q->v[(i - 1) / 2])) {
+		q->v[i] = q->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	q->v[i] = p;
+}
+
+static Pending pop(Queue *q)
+{
+	Pending top = q->v[0], last = q->v[--q->n];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= q->n)
+			break;
+		if (c + 1 < q->n && before(&q->v[c + 1], &q->v[c]))
+			c++;
+		if (!before(&q->v[c], &last))
+			break;
+		q->v[i] = q->v[c];
+		i = c;
+	}
+	if (q->n)
+		q->v[i] = last;
+	return top;
 }
 
 /* "succeeded" or "failed", as the path's facts say of an API's result. */
@@ -277,7 +398,7 @@ static const char *outcome_of(const PState *s, const KeyInfo *ki)
 	return "succeeded";
 }
 
-static void branch(Run *r, const Frame *fr, const CfgNode *n, PState st, Stack *stack)
+static void branch(Run *r, const Frame *fr, const CfgNode *n, PState st, Queue *stack)
 {
 	PStates yes = { 0 }, no = { 0 };
 	r->testing = true;
@@ -311,7 +432,7 @@ static void branch(Run *r, const Frame *fr, const CfgNode *n, PState st, Stack *
 }
 
 /* An iterator macro's round K: another element of the collection, or the end. */
-static void iterate(Run *r, const Frame *fr, const CfgNode *n, PState st, uint16_t k, Stack *stack)
+static void iterate(Run *r, const Frame *fr, const CfgNode *n, PState st, uint16_t k, Queue *stack)
 {
 	Val coll = n->expr2 >= 0 ? (Val){ 0 } : val_int(0);
 	PStates one = { 0 }, after = { 0 };
@@ -358,31 +479,82 @@ static void iterate(Run *r, const Frame *fr, const CfgNode *n, PState st, uint16
 		pstate_free(&st);
 }
 
-static void explore(Run *r, const Frame *fr, PState start, Outs *outs)
+/* Join S into what reached its node with a similar model before: false
+ * when that adds nothing (S is dropped). */
+static bool join_rep(Run *r, const Frame *fr, Joins *jn, int32_t node, PState *s)
+{
+	Key k = key_mix((uint64_t)node + 1, model_similar_hash(s->m));
+	PState *rep = keymap_get(&jn->reps, k);
+	if (!rep) {
+		rep = xmalloc(sizeof *rep);
+		*rep = pstate_clone(s);
+		keymap_set(&jn->reps, k, rep);
+		return true;
+	}
+	if (!model_similar(rep->m, s->m))
+		return true;
+	PState j = pstate_join(r, rep, s, fr->ctx);
+	pstate_free(s);
+	if (pstate_same(&j, rep)) {
+		pstate_free(&j);
+		return false;
+	}
+	pstate_free(rep);
+	*rep = pstate_clone(&j);
+	*s = j;
+	return true;
+}
+
+/* Take every path waiting at the lowest node into BATCH, its dead locals
+ * dropped, joined where the node joins paths. */
+static void gather(Run *r, const Frame *fr, Queue *q, Joins *jn, PStates *batch)
 {
 	const FuncInfo *fi = fr->fi;
-	const FileFacts *ff = fr->ff;
-	const Func *fn = fr->fn;
-	if (fn->cfg_partial)
-		partial(r, "function too deep or too large for its graph");
-	Stack stack = { 0 };
-	Seen seen = { 0 };
-	size_t budget = (size_t)r->cfg->states_per_node * fn->cfg_count, visited = 0;
-	go(&stack, (int32_t)fn->cfg_first, start);
-	PStates one = { 0 }, next = { 0 };
-	Vals vals = { 0 };
-	while (stack.n) {
-		Pending p = stack.v[--stack.n];
-		PState s = p.st;
+	int32_t node = q->v[0].node;
+	uint32_t rel = (uint32_t)(node - (int32_t)fr->fn->cfg_first);
+	bool join = fi->joins[rel] && fr->ff->cfg[node].kind != CFG_LOOP;
+	jn->node = node;
+	while (q->n && q->v[0].node == node) {
+		PState s = pop(q).st;
 		if (over_budget(r)) {
 			pstate_free(&s);
 			continue;
 		}
 		r->rep->visits++;
-		uint32_t rel = (uint32_t)(p.node - (int32_t)fn->cfg_first);
-		locals_keep(&s, fi, p.node);
+		locals_keep(&s, fi, node);
 		if (fi->joins[rel] && fr->depth == 1)
-			facts_collect(r, &s, 0, NULL);
+			state_collect(r, &s, 0, NULL);
+		if (join && !join_rep(r, fr, jn, node, &s)) {
+			pstate_free(&s);
+			continue;
+		}
+		VEC_PUSH(batch, s);
+	}
+}
+
+void model_debug_dump(const Model *m, FILE *f);
+static void explore(Run *r, const Frame *fr, PState start, Outs *outs)
+{
+	const FileFacts *ff = fr->ff;
+	const Func *fn = fr->fn;
+	if (fn->cfg_partial)
+		partial(r, "function too deep or too large for its graph");
+	Queue stack = { 0 };
+	Seen seen = { 0 };
+	Joins jn = { 0 };
+	size_t budget = (size_t)r->cfg->states_per_node * fn->cfg_count, visited = 0;
+	go(&stack, (int32_t)fn->cfg_first, start);
+	PStates one = { 0 }, next = { 0 };
+	Vals vals = { 0 };
+	PStates batch = { 0 };
+	while (stack.n || batch.n) {
+		if (!batch.n)
+			gather(r, fr, &stack, &jn, &batch);
+		if (!batch.n)
+			continue;
+		int32_t node = jn.node;
+		PState s = batch.v[--batch.n];
+		Pending p = { node, 0, s };
 		if (!seen_add(&seen, key_mix((uint64_t)p.node * 0x9e3779b97f4a7c15ull, pstate_hash(&s)))) {
 			pstate_free(&s);
 			continue;
@@ -424,8 +596,8 @@ static void explore(Run *r, const Frame *fr, PState start, Outs *outs)
 			for (size_t i = 0; i < next.n; i++) {
 				PState o = next.v[i];
 				slots_drop_frame(r, &o, fr->frame);
-				facts_collect(r, &o, fr->depth == 1 ? 0 : fr->ctx, &vals.v[i]);
-				add_out(outs, &o, vals.v[i]);
+				state_collect(r, &o, fr->depth == 1 ? 0 : fr->ctx, &vals.v[i]);
+				add_out(r, fr, outs, &o, vals.v[i]);
 			}
 			break;
 		case CFG_LOOP: {
@@ -444,11 +616,20 @@ static void explore(Run *r, const Frame *fr, PState start, Outs *outs)
 		}
 		}
 	}
-	VEC_FREE(&stack);
+	free(stack.v);
+	VEC_FREE(&batch);
 	VEC_FREE(&one);
 	VEC_FREE(&next);
 	VEC_FREE(&vals);
 	free(seen.v);
+	joins_free(&jn);
+	if (getenv("TD_DEBUG2"))
+		fprintf(stderr, "  EXP %*s%s nodes %u visited %zu outs %zu\n", fr->depth * 2, "", fn->name, fn->cfg_count, visited, outs->n);
+	if (getenv("TD_DEBUG4") && !strcmp(getenv("TD_DEBUG4"), fn->name))
+		for (size_t i = 0; i < outs->n; i++)
+			fprintf(stderr, "   OUT class %d ret %s sim %lx\n", ret_class(r, &outs->v[i].st, &outs->v[i].ret),
+				val_name(r, &outs->v[i].st, &outs->v[i].ret), model_similar_hash(outs->v[i].st.m)),
+			model_debug_dump(outs->v[i].st.m, stderr);
 }
 
 /* ---- calls ---- */
@@ -487,18 +668,36 @@ void exec_function(Run *r, const Frame *caller, const FileFacts *ff, const Func 
 		PState o = st;
 		free(o.loc), free(o.loops);
 		o.loc = NULL, o.loops = NULL, o.nloc = o.nloops = o.caploc = o.caploops = 0;
-		Out out = { o, (Val){ .kind = V_SYM, .key = key_of(site, "deep", 0) } };
+		Out out = { o, (Val){ .kind = V_SYM, .key = key_of(site, "deep", 0) }, 0 };
 		VEC_PUSH(outs, out);
 		return;
 	}
 	Frame fr = { .fi = func_info(r->da, ff, fn), .ff = ff, .fn = fn,
 		     .ctx = key_mix(caller ? caller->ctx : 0x700, site), .depth = caller ? caller->depth + 1 : 1 };
 	fr.frame = key_of(fr.ctx, "frame", 0xf);
+	if (caller && !keymap_get(&r->parents, fr.ctx))
+		keymap_set(&r->parents, fr.ctx, (void *)(uintptr_t)caller->ctx);
 	if (!key_info(r, fr.frame))
 		key_register(r, fr.frame, K_FRAME, fn->name, NULL);
 	PState in = { .m = st.m, .h = st.h };
 	model_set_observer(in.m, &r->observer);
 	uint64_t h = summary_hash(fn, args, nargs, &in);
+	if (getenv("TD_DEBUG3") && !strcmp(getenv("TD_DEBUG3"), fn->name)) {
+		fprintf(stderr, "CALL %s model %lx sim %lx slots %u facts %u\n", fn->name, model_hash(in.m),
+			model_similar_hash(in.m), in.h->nslots, in.h->nfacts);
+		void model_debug_dump(const Model *m, FILE *f);
+		model_debug_dump(in.m, stderr);
+		for (uint32_t i = 0; i < in.h->nslots; i++) {
+			const KeyInfo *oi = key_info(r, in.h->slots[i].obj);
+			fprintf(stderr, "   %s.%s = %s\n", oi ? oi->name : "?", in.h->slots[i].field,
+				val_name(r, &in, &in.h->slots[i].v));
+		}
+		for (uint32_t i = 0; i < in.h->nfacts; i++) {
+			const KeyInfo *oi = key_info(r, in.h->facts[i].key);
+			fprintf(stderr, "   fact %s [%lld,%lld] p%d\n", oi ? oi->name : "?", (long long)in.h->facts[i].lo,
+				(long long)in.h->facts[i].hi, in.h->facts[i].pclass);
+		}
+	}
 	CacheEntry *e = summary_find(r, fn, args, nargs, &in, h);
 	if (!e) {
 		e = xcalloc(1, sizeof *e);
@@ -546,7 +745,7 @@ void exec_function(Run *r, const Frame *caller, const FileFacts *ff, const Func 
 		r->nouter--;
 	}
 	for (size_t i = 0; i < e->outs.n; i++) {
-		Out o = { continued(r, &st, &e->outs.v[i].st), e->outs.v[i].ret };
+		Out o = { continued(r, &st, &e->outs.v[i].st), e->outs.v[i].ret, e->outs.v[i].hash };
 		VEC_PUSH(outs, o);
 	}
 	free(st.loc);

@@ -77,8 +77,9 @@ typedef struct {
 	uint32_t nslots, capslots;
 	Facts *facts;
 	uint32_t nfacts, capfacts;
-	uint64_t hash;
-	bool hash_ok;
+	uint64_t slots_hash;  /* the sum of the slots' hashes, kept as they change */
+	uint64_t facts_hash;  /* of the facts, while facts_ok */
+	bool facts_ok;
 } Heap;
 
 /* A local of the function being executed that lives outside the heap
@@ -161,6 +162,7 @@ typedef struct {
 typedef struct {
 	PState st;
 	Val ret;
+	uint64_t hash; /* of the state's model and heap, and of RET */
 } Out;
 
 typedef VEC(Out) Outs;
@@ -219,6 +221,7 @@ typedef struct {
 	const PState *cur;          /* the path whose model event is being replayed */
 	ModelObserver observer;
 	KeyMap keys;                /* Key -> KeyInfo */
+	KeyMap parents;             /* activation -> the activation that made it */
 	StrSet names;               /* display name -> Key (boxed), for uniqueness and callbacks */
 	Key device;                 /* the bound device */
 	/* Evaluation context: an API call forks into success and failure only
@@ -280,13 +283,20 @@ void slot_set(PState *s, Key obj, const char *field, Val v);
 void slots_drop_frame(Run *r, PState *s, Key frame);
 const Facts *facts_get(const PState *s, Key k);
 Facts *facts_edit(PState *s, Key k);
-/* Forget the facts of symbols nothing holds any more: any such symbol when
- * CTX is 0 (an entry point's frame, whose locals are all the path has),
- * else only those born in activation CTX (a returning callee), whose
- * caller cannot hold them.  EXTRA is one more value that holds (a return
- * value). */
-void facts_collect(Run *r, PState *s, Key ctx, const Val *extra);
+/* Forget what nothing on the path holds any more: the facts of symbols no
+ * slot or local holds, and the model's unmanaged resources whose object
+ * no pointer reaches.  With CTX 0 (an entry point's frame, whose locals
+ * are all the path has) any such thing, else only what activation CTX or
+ * one it made created (a returning callee's): its callers' locals cannot
+ * hold that.  EXTRA is one more value that holds (a return value). */
+void state_collect(Run *r, PState *s, Key ctx, const Val *extra);
 uint16_t *loop_count(PState *s, int32_t node);
+/* A state that knows what A and B (equal models) agree on: slots and
+ * locals that differ become symbols of the join point SITE, facts are
+ * widened to cover both.  The model, trail and loops are B's. */
+PState pstate_join(Run *r, const PState *a, const PState *b, Key site);
+/* The same heap, locals and model (evidence aside). */
+bool pstate_same(const PState *a, const PState *b);
 
 /* ---- names.c: keys, objects, display names ---- */
 

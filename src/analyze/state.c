@@ -52,10 +52,12 @@ static Heap *heap_mut(PState *s)
 			memcpy(c->slots, h->slots, h->nslots * sizeof *h->slots);
 		if (h->nfacts)
 			memcpy(c->facts, h->facts, h->nfacts * sizeof *h->facts);
+		c->slots_hash = h->slots_hash;
+		c->facts_hash = h->facts_hash;
+		c->facts_ok = h->facts_ok;
 		h->refs--;
 		s->h = h = c;
 	}
-	h->hash_ok = false;
 	return h;
 }
 
@@ -119,6 +121,11 @@ static uint32_t slot_find(const Heap *h, Key obj, const char *field, bool *found
 	return lo;
 }
 
+static uint64_t slot_hash(const Slot *sl)
+{
+	return key_mix(sl->obj ^ (uint64_t)(uintptr_t)sl->field, val_hash(&sl->v));
+}
+
 const Val *slot_get(const PState *s, Key obj, const char *field)
 {
 	bool found;
@@ -134,7 +141,9 @@ void slot_set(PState *s, Key obj, const char *field, Val v)
 		return;
 	Heap *h = heap_mut(s);
 	if (found) {
+		h->slots_hash -= slot_hash(&h->slots[i]);
 		h->slots[i].v = v;
+		h->slots_hash += slot_hash(&h->slots[i]);
 		return;
 	}
 	if (h->nslots == h->capslots) {
@@ -143,6 +152,7 @@ void slot_set(PState *s, Key obj, const char *field, Val v)
 	}
 	memmove(h->slots + i + 1, h->slots + i, (h->nslots - i) * sizeof *h->slots);
 	h->slots[i] = (Slot){ obj, field, v };
+	h->slots_hash += slot_hash(&h->slots[i]);
 	h->nslots++;
 }
 
@@ -169,9 +179,12 @@ void slots_drop_frame(Run *r, PState *s, Key frame)
 	if (!any)
 		return;
 	Heap *h = heap_mut(s);
-	for (uint32_t i = 0; i < h->nslots; i++)
+	for (uint32_t i = 0; i < h->nslots; i++) {
 		if (!in_frame(r, h->slots[i].obj, frame))
 			h->slots[k++] = h->slots[i];
+		else
+			h->slots_hash -= slot_hash(&h->slots[i]);
+	}
 	h->nslots = k;
 }
 
@@ -205,6 +218,7 @@ const Facts *facts_get(const PState *s, Key k)
 Facts *facts_edit(PState *s, Key k)
 {
 	Heap *h = heap_mut(s);
+	h->facts_ok = false;
 	bool found;
 	uint32_t i = facts_find(h, k, &found);
 	if (found)
@@ -266,34 +280,87 @@ static bool keyset_has(const KeySet *ks, Key k)
 	}
 }
 
-void facts_collect(Run *r, PState *s, Key ctx, const Val *extra)
+/* Was activation C made by activation A, or by one A made? */
+static bool within(const Run *r, Key c, Key a)
 {
-	if (!s->h->nfacts)
+	for (int guard = 0; guard < 64 && c; guard++) {
+		if (c == a)
+			return true;
+		c = (Key)(uintptr_t)keymap_get(&r->parents, c);
+	}
+	return false;
+}
+
+/* May the facts of F go: nothing holds its symbol and it cannot be made
+ * again (an initial value of a slot since written, a result of a call
+ * done in the activation that returns now)? */
+static bool collectible(const Run *r, const PState *s, const KeySet *held, const Facts *f, Key ctx)
+{
+	if (keyset_has(held, f->key))
+		return false;
+	const KeyInfo *ki = key_info(r, f->key);
+	if (!ki)
+		return !ctx;
+	if (ki->pure)
+		return ki->parent && slot_get(s, ki->parent, ki->field); /* an initial value overwritten */
+	return !ctx || within(r, ki->ctx, ctx);
+}
+
+/* A value and the objects it keeps alive: the object it points at, and
+ * the objects that one is a field of. */
+static void hold(Run *r, KeySet *held, const Val *v)
+{
+	keyset_add(held, v->key);
+	if (v->kind != V_OBJ)
 		return;
+	Key o = v->key;
+	for (int guard = 0; guard < 16 && o; guard++) {
+		const KeyInfo *ki = key_info(r, o);
+		if (!ki || (ki->kind != K_SUB && ki->kind != K_CONTAINER))
+			break;
+		o = ki->parent;
+		keyset_add(held, o);
+	}
+}
+
+typedef struct {
+	Run *r;
+	const KeySet *held;
+	Key ctx;
+} Holders;
+
+static bool still_held(void *ctx, const char *sym)
+{
+	const Holders *h = ctx;
+	const KeyInfo *ki = strset_get(&h->r->names, sym, strlen(sym), NULL);
+	if (!ki || keyset_has(h->held, ki->key))
+		return true;
+	return h->ctx && !within(h->r, ki->ctx, h->ctx);
+}
+
+void state_collect(Run *r, PState *s, Key ctx, const Val *extra)
+{
 	KeySet held = { 0 };
 	for (uint32_t i = 0; i < s->h->nslots; i++)
-		keyset_add(&held, s->h->slots[i].v.key);
+		hold(r, &held, &s->h->slots[i].v);
 	for (uint32_t i = 0; i < s->nloc; i++)
-		keyset_add(&held, s->loc[i].v.key);
+		hold(r, &held, &s->loc[i].v);
 	if (extra)
-		keyset_add(&held, extra->key);
+		hold(r, &held, extra);
 	bool drop = false;
-	for (uint32_t i = 0; i < s->h->nfacts && !drop; i++) {
-		const Facts *f = &s->h->facts[i];
-		const KeyInfo *ki = key_info(r, f->key);
-		drop = !keyset_has(&held, f->key) && (!ki || !ki->pure) && (!ctx || (ki && ki->ctx == ctx));
-	}
+	for (uint32_t i = 0; i < s->h->nfacts && !drop; i++)
+		drop = collectible(r, s, &held, &s->h->facts[i], ctx);
 	if (drop) {
 		Heap *h = heap_mut(s);
 		uint32_t k = 0;
-		for (uint32_t i = 0; i < h->nfacts; i++) {
-			const Facts *f = &h->facts[i];
-			const KeyInfo *ki = key_info(r, f->key);
-			if (keyset_has(&held, f->key) || (ki && ki->pure) || (ctx && (!ki || ki->ctx != ctx)))
-				h->facts[k++] = *f;
-		}
+		for (uint32_t i = 0; i < h->nfacts; i++)
+			if (!collectible(r, s, &held, &h->facts[i], ctx))
+				h->facts[k++] = h->facts[i];
 		h->nfacts = k;
+		h->facts_ok = false;
 	}
+	Holders hs = { r, &held, ctx };
+	model_forget_unheld(s->m, still_held, &hs);
 	free(held.v);
 }
 
@@ -348,18 +415,14 @@ uint16_t *loop_count(PState *s, int32_t node)
 
 static uint64_t heap_hash(Heap *h)
 {
-	if (h->hash_ok)
-		return h->hash;
-	uint64_t x = 0x51a7e;
-	for (uint32_t i = 0; i < h->nslots; i++) {
-		const Slot *sl = &h->slots[i];
-		x = key_mix(x, key_mix(sl->obj ^ (uint64_t)(uintptr_t)sl->field, val_hash(&sl->v)));
+	if (!h->facts_ok) {
+		uint64_t x = 0x51a7e;
+		for (uint32_t i = 0; i < h->nfacts; i++)
+			x = key_mix(x, facts_hash(&h->facts[i]));
+		h->facts_hash = x;
+		h->facts_ok = true;
 	}
-	for (uint32_t i = 0; i < h->nfacts; i++)
-		x = key_mix(x, facts_hash(&h->facts[i]));
-	h->hash = x;
-	h->hash_ok = true;
-	return x;
+	return key_mix(h->slots_hash, h->facts_hash);
 }
 
 uint64_t pstate_global_hash(const PState *s)
@@ -394,4 +457,131 @@ static bool heap_equal(const Heap *a, const Heap *b)
 bool pstate_global_equal(const PState *a, const PState *b)
 {
 	return heap_equal(a->h, b->h) && model_same_evidence(a->m, b->m);
+}
+
+/* ---- joins: one state that knows what two states agree on ---- */
+
+/* The value a slot or local has after a join where the two sides differ:
+ * nothing in particular.  One symbol per slot (per local of the
+ * activation SITE), whichever join made it: paths that met at different
+ * joins then agree on it and meet again, instead of differing in which
+ * join they came through. */
+static Val joined(Run *r, Key site, Key what, const char *name)
+{
+	Key k = key_mix(site, what);
+	KeyInfo *ki = (KeyInfo *)key_register(r, k, K_SYM, name, NULL);
+	ki->pure = true;
+	return val_sym(k);
+}
+
+static Facts facts_hull(const Facts *a, const Facts *b)
+{
+	Facts f = facts_default(a->key);
+	f.lo = a->lo < b->lo ? a->lo : b->lo;
+	f.hi = a->hi > b->hi ? a->hi : b->hi;
+	f.pclass = a->pclass | b->pclass;
+	if (f.pclass & P_FAILED && f.pclass != P_FAILED)
+		f.pclass = (f.pclass & ~P_FAILED) | P_NULL | P_ERR;
+	for (int i = 0; i < a->nne; i++)
+		for (int k = 0; k < b->nne; k++)
+			if (a->ne[i] == b->ne[k] && f.nne < FACT_NE)
+				f.ne[f.nne++] = a->ne[i];
+	f.eq = a->eq == b->eq ? a->eq : NULL;
+	f.nen = a->nen == b->nen ? a->nen : NULL;
+	for (int i = 0; i < a->nbits; i++)
+		for (int k = 0; k < b->nbits; k++)
+			if (a->bits[i] == b->bits[k] && (a->bitset >> i & 1) == (b->bitset >> k & 1)) {
+				f.bits[f.nbits] = a->bits[i];
+				f.bitset = (uint8_t)(f.bitset | ((a->bitset >> i & 1) << f.nbits));
+				f.nbits++;
+			}
+	f.closed = a->closed && b->closed;
+	return f;
+}
+
+PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
+{
+	PState j = { .m = model_clone(b->m), .trail = b->trail, .assumed = b->assumed ? b->assumed : a->assumed };
+	Heap *x = a->h, *y = b->h;
+	if (x == y || heap_equal(x, y)) {
+		j.h = y;
+		y->refs++;
+		goto locals;
+	}
+	j.h = heap_new();
+	Heap *h = j.h;
+	/* slots: a merge of the two sorted arrays */
+	for (uint32_t i = 0, k = 0; i < x->nslots || k < y->nslots;) {
+		int c = i >= x->nslots ? 1 : k >= y->nslots ? -1 : slot_cmp(x->slots[i].obj, x->slots[i].field, &y->slots[k]);
+		const Slot *s = c <= 0 ? &x->slots[i] : &y->slots[k];
+		Val v;
+		if (c == 0 && val_equal(&x->slots[i].v, &y->slots[k].v))
+			v = s->v;
+		else {
+			Val init = slot_initial(r, s->obj, s->field);
+			if (c != 0 && val_equal(&s->v, &init))
+				v = s->v;
+			else {
+				const KeyInfo *ki = key_info(r, init.key);
+				v = joined(r, 0x701, key_of(s->obj, s->field, 0x701), ki ? ki->name : s->field);
+			}
+		}
+		if (h->nslots == h->capslots) {
+			h->capslots = h->capslots ? 2 * h->capslots : 16;
+			h->slots = xrealloc(h->slots, h->capslots * sizeof *h->slots);
+		}
+		h->slots[h->nslots] = (Slot){ s->obj, s->field, v };
+		h->slots_hash += slot_hash(&h->slots[h->nslots]);
+		h->nslots++;
+		i += c <= 0;
+		k += c >= 0;
+	}
+	/* facts: what both know, widened to cover both */
+	for (uint32_t i = 0, k = 0; i < x->nfacts && k < y->nfacts;) {
+		if (x->facts[i].key != y->facts[k].key) {
+			if (x->facts[i].key < y->facts[k].key)
+				i++;
+			else
+				k++;
+			continue;
+		}
+		Facts f = facts_equal(&x->facts[i], &y->facts[k]) ? x->facts[i] : facts_hull(&x->facts[i], &y->facts[k]);
+		if (!facts_is_default(&f)) {
+			if (h->nfacts == h->capfacts) {
+				h->capfacts = h->capfacts ? 2 * h->capfacts : 16;
+				h->facts = xrealloc(h->facts, h->capfacts * sizeof *h->facts);
+			}
+			h->facts[h->nfacts++] = f;
+		}
+		i++, k++;
+	}
+locals:
+	for (uint32_t i = 0; i < a->nloc; i++) {
+		const Val *w = local_get(b, a->loc[i].idx);
+		if (w && val_equal(w, &a->loc[i].v))
+			local_set(&j, a->loc[i].idx, *w);
+		else
+			local_set(&j, a->loc[i].idx, joined(r, site, a->loc[i].idx + 1u, "local"));
+	}
+	for (uint32_t i = 0; i < b->nloc; i++)
+		if (!local_get(a, b->loc[i].idx))
+			local_set(&j, b->loc[i].idx, joined(r, site, b->loc[i].idx + 1u, "local"));
+	if (b->nloops) {
+		j.loops = xmalloc(b->nloops * sizeof *j.loops);
+		memcpy(j.loops, b->loops, b->nloops * sizeof *j.loops);
+		j.nloops = j.caploops = b->nloops;
+	}
+	return j;
+}
+
+bool pstate_same(const PState *a, const PState *b)
+{
+	if (!heap_equal(a->h, b->h) || a->nloc != b->nloc)
+		return false;
+	for (uint32_t i = 0; i < a->nloc; i++) {
+		const Val *w = local_get(b, a->loc[i].idx);
+		if (!w || !val_equal(w, &a->loc[i].v))
+			return false;
+	}
+	return model_similar(a->m, b->m);
 }

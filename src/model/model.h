@@ -104,6 +104,17 @@ bool model_equal(const Model *a, const Model *b);
  * a function replayed on another path needs this, or its evidence would
  * mix the two paths. */
 bool model_same_evidence(const Model *a, const Model *b);
+/* Equal but for the managed resources each holds (devm memory, mappings,
+ * registrations: devres releases them whatever their number) and the
+ * unmanaged resources already released (only a second release would see
+ * them).  The analyzer joins such states where paths meet: they differ in
+ * nothing the rest of the path looks at but those. */
+bool model_similar(const Model *a, const Model *b);
+/* Forget the unmanaged resources whose symbol HELD says no pointer on the
+ * path holds any more: they can no longer be released, and are no longer
+ * the driver's to release. */
+void model_forget_unheld(Model *m, bool (*held)(void *ctx, const char *sym), void *ctx);
+unsigned long model_similar_hash(const Model *m);
 unsigned long model_hash(const Model *m);
 void model_free(Model *m);
 

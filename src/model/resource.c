@@ -13,6 +13,7 @@
  * model does not guess.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/internal.h"
@@ -146,4 +147,43 @@ void resource_release_node(Model *m, const Node *n)
 	r->released = step_ref(m->cur);
 	step_effect(m, "%s released", r->sym);
 	irq_check_dev_id_freed(m, r->sym);
+}
+
+/* The analyzer knows when no pointer to an object is left on a path (an
+ * allocation handed to the clock framework, a buffer freed and dropped):
+ * its unmanaged resource can no longer be released by the driver, so it
+ * only makes the state differ from states that never had it.  Managed
+ * resources stay: devres still releases them. */
+void model_forget_unheld(Model *m, bool (*held)(void *ctx, const char *sym), void *ctx)
+{
+	int k = 0, *to = NULL;
+	for (int i = 0; i < m->nres; i++)
+		if (m->res[i].managed || held(ctx, m->res[i].sym))
+			k++;
+	if (k == m->nres)
+		return;
+	model_changed(m);
+	to = malloc((size_t)(m->nres ? m->nres : 1) * sizeof *to);
+	if (!to)
+		return;
+	k = 0;
+	for (int i = 0; i < m->nres; i++) {
+		Res *r = &m->res[i];
+		if (r->managed || held(ctx, r->sym)) {
+			to[i] = k;
+			m->res[k++] = *r;
+		} else {
+			to[i] = -1;
+			step_unref(r->acquired);
+			step_unref(r->released);
+		}
+	}
+	m->nres = k;
+	for (int i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].kind == NODE_RESOURCE)
+			m->nodes[i].ref = to[m->nodes[i].ref];
+	for (int i = 0; i < m->nwork; i++)
+		if (m->work[i].kind == WORK_NODE && m->work[i].node.kind == NODE_RESOURCE)
+			m->work[i].node.ref = to[m->work[i].node.ref];
+	free(to);
 }

@@ -263,3 +263,104 @@ unsigned long model_hash(const Model *m)
 	cache->hash_ok = true;
 	return h;
 }
+
+/* --- similarity: equal but for the managed resources held and the
+ * unmanaged ones already released --- */
+
+static bool managed_res_node(const Model *m, const Node *n)
+{
+	return n->kind == NODE_RESOURCE && m->res[n->ref].managed;
+}
+
+/* A resource similarity does not look at: managed (devres releases it
+ * whatever), or released already (only a second release would see it). */
+static bool res_aside(const Res *r)
+{
+	return r->managed || r->state != RES_LIVE;
+}
+
+bool model_similar(const Model *a, const Model *b)
+{
+	if (a->profile != b->profile || a->bus != b->bus || a->phase != b->phase ||
+	    a->binding != b->binding || a->atomic != b->atomic || a->handler != b->handler ||
+	    a->releasing_all != b->releasing_all || !pci_equal(&a->pci, &b->pci) ||
+	    a->domain.per_device != b->domain.per_device || a->domain.state != b->domain.state ||
+	    a->domain.shared != b->domain.shared || a->nirqs != b->nirqs || a->nlinks != b->nlinks ||
+	    a->ngroups != b->ngroups || a->nwork != b->nwork)
+		return false;
+	int i = 0, k = 0;
+	for (;;) {
+		while (i < a->nnodes && managed_res_node(a, &a->nodes[i]))
+			i++;
+		while (k < b->nnodes && managed_res_node(b, &b->nodes[k]))
+			k++;
+		if (i == a->nnodes || k == b->nnodes)
+			break;
+		if (!node_equal(&a->nodes[i], &b->nodes[k]))
+			return false;
+		i++, k++;
+	}
+	if (i != a->nnodes || k != b->nnodes)
+		return false;
+	for (i = 0, k = 0;;) {
+		while (i < a->nres && res_aside(&a->res[i]))
+			i++;
+		while (k < b->nres && res_aside(&b->res[k]))
+			k++;
+		if (i == a->nres || k == b->nres)
+			break;
+		const Res *x = &a->res[i], *y = &b->res[k];
+		if (x->sym != y->sym || x->by != y->by || x->state != y->state || x->binding != y->binding)
+			return false;
+		i++, k++;
+	}
+	if (i != a->nres || k != b->nres)
+		return false;
+	for (i = 0; i < a->nirqs; i++) {
+		const Irq *x = &a->irqs[i], *y = &b->irqs[i];
+		if (x->irq != y->irq || x->dev_id != y->dev_id || x->vector != y->vector ||
+		    x->managed != y->managed || x->desc_gone != y->desc_gone || x->state != y->state ||
+		    x->binding != y->binding)
+			return false;
+	}
+	for (i = 0; i < a->nlinks; i++)
+		if (a->links[i].sym != b->links[i].sym || a->links[i].vector != b->links[i].vector)
+			return false;
+	for (i = 0; i < a->ngroups; i++)
+		if (a->groups[i].id != b->groups[i].id || a->groups[i].closed_once != b->groups[i].closed_once)
+			return false;
+	for (i = 0; i < a->nwork; i++) {
+		const Work *x = &a->work[i], *y = &b->work[i];
+		if (x->kind != y->kind || x->script != y->script || x->fn != y->fn || x->data != y->data)
+			return false;
+	}
+	return true;
+}
+
+unsigned long model_similar_hash(const Model *m)
+{
+	const PciState *p = &m->pci;
+	unsigned long h = 1469598103934665603ul;
+	h = mix(h, m->phase), h = mix(h, m->binding), h = mix(h, m->atomic);
+	h = mix(h, (unsigned long)p->enable_cnt), h = mix(h, p->is_managed | p->pinned << 1 |
+		p->is_msi_managed << 2 | p->msi_data << 3 | p->intx_disabled << 4 | p->dr_enabled << 5);
+	h = mix(h, p->vectors), h = mix(h, (unsigned long)p->nvec), h = mix(h, m->domain.state);
+	for (int i = 0; i < m->nnodes; i++)
+		if (!managed_res_node(m, &m->nodes[i]))
+			h = mix(h, m->nodes[i].kind);
+	for (int i = 0; i < m->nres; i++)
+		if (!res_aside(&m->res[i]))
+			h = mix(h, (unsigned long)m->res[i].sym), h = mix(h, m->res[i].state);
+	for (int i = 0; i < m->nirqs; i++)
+		h = mix(h, (unsigned long)m->irqs[i].irq), h = mix(h, m->irqs[i].state);
+	return mix(h, (unsigned long)m->nwork);
+}
+
+void model_debug_dump(const Model *m, FILE *f)
+{
+	fprintf(f, "  model: phase %d nodes %d res %d irqs %d links %d vec %d enable %d\n", m->phase, m->nnodes, m->nres, m->nirqs, m->nlinks, m->pci.vectors, m->pci.enable_cnt);
+	for (int i = 0; i < m->nres; i++)
+		fprintf(f, "    res %s %s managed %d state %d\n", m->res[i].sym, m->res[i].by->name, m->res[i].managed, m->res[i].state);
+	for (int i = 0; i < m->nirqs; i++)
+		fprintf(f, "    irq %s %s state %d\n", m->irqs[i].irq, m->irqs[i].dev_id, m->irqs[i].state);
+}
