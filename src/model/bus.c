@@ -151,7 +151,7 @@ void model_probe_fails(Model *m, const ModelOrigin *origin)
 	m->phase = PHASE_TEARDOWN;
 	step_effect(m, "the driver's remove is not called; the bus unwinds, then devres is released");
 	step_end(m);
-	work_push_script(m, bus_script(m, true), origin);
+	job_push_script(m, bus_script(m, true), origin);
 }
 
 void model_remove(Model *m, const ModelOrigin *origin)
@@ -175,7 +175,7 @@ void model_unbind(Model *m, const ModelOrigin *origin)
 	if (m->phase == PHASE_UNBOUND) {
 		step_effect(m, "no driver bound: device_del releases the device's devres");
 		step_end(m);
-		work_push_script(m, device_del, origin);
+		job_push_script(m, device_del, origin);
 		return;
 	}
 	if (m->phase == PHASE_TEARDOWN) {
@@ -187,7 +187,7 @@ void model_unbind(Model *m, const ModelOrigin *origin)
 	step_effect(m, m->profile->devres_before_bus ? "remove() returned; devres is released before the bus"
 			" tears down its state" : "remove() returned; the bus's remove sequence, then devres");
 	step_end(m);
-	work_push_script(m, bus_script(m, false), origin);
+	job_push_script(m, bus_script(m, false), origin);
 }
 
 /* dev_pm_domain_detach with devm IRQs still requested: their handlers may run on a powered-off device. */

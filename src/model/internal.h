@@ -4,15 +4,18 @@
  * The state is a handful of small arrays, so that model_clone() is a few
  * memcpy()s: the devres list (nodes in insertion order, group markers
  * included), tracked resources, IRQs, IRQ-number-to-vector links, groups,
- * a work stack for releases in progress, and flat structs for the PCI
+ * a job stack for releases in progress, and flat structs for the PCI
  * device, the MSI domain and the execution context.  Evidence lives in
- * Step records (reference counted, immutable once finished) that state
- * items point to; equality ignores them.
+ * Transition records (reference counted, immutable once finished) that
+ * state items point to; equality ignores them.  (A Transition is the
+ * model's record of one event; the report's Step, in teardown.h, is one
+ * line of a finding's path.)
  *
- * Each event opens one Step ("pcim_enable_device(pdev)"), handlers append
- * effects to it ("enabled (enable_cnt 1)"), and findings raised meanwhile
- * are emitted after the step is finished, so an observer always sees the
- * transition before the finding it explains.
+ * Each event opens one Transition ("pcim_enable_device(pdev)"), handlers
+ * append effects to it ("enabled (enable_cnt 1)"), and findings raised
+ * meanwhile are emitted after it is finished, so an observer always sees
+ * the transition before the finding it explains.  A Diagnosis is the
+ * model's record of one finding (ModelFinding is its public view).
  */
 #ifndef TEARDOWN_MODEL_INTERNAL_H
 #define TEARDOWN_MODEL_INTERNAL_H
@@ -55,26 +58,26 @@ void pool_unref(Pool *pool);
 const char *intern(Pool *pool, const char *s);
 unsigned long pool_next_seq(Pool *pool);
 
-typedef struct Step {
+typedef struct Transition {
 	int refs;
 	unsigned long seq;        /* creation order, for sorting evidence */
 	ModelStep pub;
 	char *text;
 	size_t len, cap;
 	int effects;              /* effects appended so far */
-} Step;
+} Transition;
 
-typedef struct Finding {
+typedef struct Diagnosis {
 	int refs;
 	ModelFinding pub;
 	char *message;
 	const ModelStep **steps;
-	Step **owned;
-} Finding;
+	Transition **owned;
+} Diagnosis;
 
-Step *step_ref(Step *s);
-void step_unref(Step *s);
-void finding_unref(Finding *f);
+Transition *step_ref(Transition *s);
+void step_unref(Transition *s);
+void diagnosis_unref(Diagnosis *f);
 
 /* --- the state --- */
 
@@ -98,7 +101,7 @@ typedef struct Node {
 	int ref;                  /* index into irqs, res or groups */
 	const char *fn, *data;    /* NODE_ACTION */
 	bool intx_disabled;       /* NODE_INTX_RESTORE: the bit to restore */
-	Step *step;               /* where it was added */
+	Transition *step;               /* where it was added */
 } Node;
 
 typedef enum { RES_LIVE, RES_FREED, RES_WRONGLY_FREED } ResState;
@@ -109,7 +112,7 @@ typedef struct Res {
 	ResState state;
 	bool managed;
 	int binding;              /* binding it was acquired in (0: outside any) */
-	Step *acquired, *released;
+	Transition *acquired, *released;
 } Res;
 
 typedef enum { IRQ_LIVE, IRQ_FREED, IRQ_WRONGLY_FREED } IrqState;
@@ -122,7 +125,7 @@ typedef struct Irq {
 	bool desc_gone;           /* its vector was freed under it */
 	IrqState state;
 	int binding;
-	Step *requested, *freed;
+	Transition *requested, *freed;
 } Irq;
 
 typedef struct Link {           /* pci_irq_vector(pdev, i) -> sym */
@@ -135,7 +138,7 @@ typedef struct Group {
 	bool closed_once;         /* a close marker was ever added */
 } Group;
 
-typedef enum { WORK_SCRIPT, WORK_NODE, WORK_CALL } WorkKind;
+typedef enum { JOB_SCRIPT, JOB_NODE, JOB_CALL } JobKind;
 
 typedef enum {
 	BS_TEXT,              /* a bus step with no resource effect, shown as text */
@@ -152,14 +155,14 @@ typedef struct BusStep {
 	const char *text;
 } BusStep;
 
-typedef struct Work {
-	WorkKind kind;
-	const BusStep *script;    /* WORK_SCRIPT */
-	Node node;                /* WORK_NODE: unlinked, waiting for its release */
-	const char *fn, *data;    /* WORK_CALL: a driver callback to run now */
+typedef struct Job {
+	JobKind kind;
+	const BusStep *script;    /* JOB_SCRIPT */
+	Node node;                /* JOB_NODE: unlinked, waiting for its release */
+	const char *fn, *data;    /* JOB_CALL: a driver callback to run now */
 	ModelOrigin origin;       /* the event that queued it */
-	Step *why;                /* WORK_CALL: the step that queued it */
-} Work;
+	Transition *why;                /* JOB_CALL: the step that queued it */
+} Job;
 
 typedef enum {
 	PHASE_UNBOUND,            /* no driver bound */
@@ -182,7 +185,7 @@ typedef struct PciState {
 	bool pinned_binding;      /* pcim_pin_device was called this binding */
 	/* 6.1 struct pci_devres, meaningful while the pcim_release node exists */
 	bool dr_enabled, dr_pinned, dr_restore_intx, dr_orig_intx;
-	Step *managed_by, *vectors_by, *freed_by, *intx_by, *disabled_by;
+	Transition *managed_by, *vectors_by, *freed_by, *intx_by, *disabled_by;
 } PciState;
 
 typedef enum { DOMAIN_NONE, DOMAIN_LIVE, DOMAIN_DESTROYED } DomainState;
@@ -191,7 +194,7 @@ typedef struct MsiDomain {
 	bool per_device;          /* the parent creates per-device state in msi_prepare */
 	DomainState state;
 	bool shared;              /* ITS: prepared twice, never freed */
-	Step *prepared, *destroyed;
+	Transition *prepared, *destroyed;
 } MsiDomain;
 
 #define ARRAY(T, name) T *name; int n##name, cap##name
@@ -215,8 +218,7 @@ struct Model {
 	int releasing_all;        /* devres_release_all in progress */
 	int atomic;               /* lock depth */
 	int handler;              /* hard IRQ handler depth */
-	Step *atomic_by;
-	const char *callback;     /* driver callback being replayed (for messages) */
+	Transition *atomic_by;
 
 	PciState pci;
 	MsiDomain domain;
@@ -226,11 +228,11 @@ struct Model {
 	ARRAY(Irq, irqs);
 	ARRAY(Link, links);
 	ARRAY(Group, groups);
-	ARRAY(Work, work);
+	ARRAY(Job, jobs);
 
-	Step *cur;                /* the step being built */
-	ARRAY(Finding *, pending);/* findings raised during cur */
-	ARRAY(Finding *, findings);
+	Transition *cur;                /* the step being built */
+	ARRAY(Diagnosis *, pending);/* findings raised during cur */
+	ARRAY(Diagnosis *, findings);
 	int nviolations;
 };
 
@@ -244,10 +246,10 @@ void step_begin_text(Model *m, const ModelOrigin *origin, char *text, size_t len
 void step_effect(Model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void step_end(Model *m);
 /* evidence: steps that led here (NULL entries are skipped); the current step is added last. */
-void finding_raise(Model *m, ModelSeverity severity, const char *rule, Step *const *evidence,
+void finding_raise(Model *m, ModelSeverity severity, const char *rule, Transition *const *evidence,
 		   int nevidence, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-#define EVIDENCE(...) ((Step *const[]){ __VA_ARGS__ }), \
-	(int)(sizeof((Step *const[]){ __VA_ARGS__ }) / sizeof(Step *))
+#define EVIDENCE(...) ((Transition *const[]){ __VA_ARGS__ }), \
+	(int)(sizeof((Transition *const[]){ __VA_ARGS__ }) / sizeof(Transition *))
 #define NO_EVIDENCE NULL, 0
 
 /* devres.c: the device's devres list */
@@ -264,11 +266,11 @@ void devres_group_call(Model *m, const SpecEntry *e, const char *const *args, in
 void devres_action_call(Model *m, const SpecEntry *e, const char *const *args, int nargs,
 			ModelOutcome outcome, const ModelOrigin *origin);
 
-/* release.c: running the work stack, node release effects */
-void work_push_node(Model *m, const Node *node, const ModelOrigin *origin);
-void work_push_call(Model *m, const char *fn, const char *data, const ModelOrigin *origin);
-void work_push_script(Model *m, const BusStep *script, const ModelOrigin *origin);
-bool work_run(Model *m, ModelCallback *callback);
+/* release.c: running the job stack, node release effects */
+void job_push_node(Model *m, const Node *node, const ModelOrigin *origin);
+void job_push_call(Model *m, const char *fn, const char *data, const ModelOrigin *origin);
+void job_push_script(Model *m, const BusStep *script, const ModelOrigin *origin);
+bool jobs_run(Model *m, ModelCallback *callback);
 
 /* bus.c: per-bus probe, unwind and unbind sequences */
 const BusStep *bus_script(const Model *m, bool probe_failed);

@@ -28,7 +28,7 @@ static const char *const vec_names[] = { [VEC_NONE] = "no", [VEC_MSI] = "MSI", [
 
 enum { WANT_MSI = 1, WANT_MSIX = 2, WANT_INTX = 4, WANT_ALL = 7 };
 
-static void set_step(Step **slot, Step *s)
+static void set_step(Transition **slot, Transition *s)
 {
 	step_unref(*slot);
 	*slot = step_ref(s);

@@ -18,7 +18,7 @@
 
 #include "model/internal.h"
 
-static void set_step(Step **slot, Step *s)
+static void set_step(Transition **slot, Transition *s)
 {
 	step_unref(*slot);
 	*slot = step_ref(s);

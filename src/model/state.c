@@ -68,8 +68,8 @@ static void ref_steps(Model *m)
 		step_ref(m->res[i].acquired), step_ref(m->res[i].released);
 	for (int i = 0; i < m->nirqs; i++)
 		step_ref(m->irqs[i].requested), step_ref(m->irqs[i].freed);
-	for (int i = 0; i < m->nwork; i++)
-		step_ref(m->work[i].node.step), step_ref(m->work[i].why);
+	for (int i = 0; i < m->njobs; i++)
+		step_ref(m->jobs[i].node.step), step_ref(m->jobs[i].why);
 	for (int i = 0; i < m->nfindings; i++)
 		m->findings[i]->refs++;
 }
@@ -87,10 +87,10 @@ static void unref_steps(Model *m)
 		step_unref(m->res[i].acquired), step_unref(m->res[i].released);
 	for (int i = 0; i < m->nirqs; i++)
 		step_unref(m->irqs[i].requested), step_unref(m->irqs[i].freed);
-	for (int i = 0; i < m->nwork; i++)
-		step_unref(m->work[i].node.step), step_unref(m->work[i].why);
+	for (int i = 0; i < m->njobs; i++)
+		step_unref(m->jobs[i].node.step), step_unref(m->jobs[i].why);
 	for (int i = 0; i < m->nfindings; i++)
-		finding_unref(m->findings[i]);
+		diagnosis_unref(m->findings[i]);
 }
 
 Model *model_clone(const Model *src)
@@ -105,7 +105,7 @@ Model *model_clone(const Model *src)
 	COPY(m, src, irqs);
 	COPY(m, src, links);
 	COPY(m, src, groups);
-	COPY(m, src, work);
+	COPY(m, src, jobs);
 	COPY(m, src, findings);
 	ref_steps(m);
 	return m;
@@ -118,7 +118,7 @@ void model_free(Model *m)
 	step_end(m);
 	unref_steps(m);
 	free(m->nodes), free(m->res), free(m->irqs), free(m->links);
-	free(m->groups), free(m->work), free(m->pending), free(m->findings);
+	free(m->groups), free(m->jobs), free(m->pending), free(m->findings);
 	pool_unref(m->pool);
 	free(m);
 }
@@ -180,7 +180,7 @@ bool model_equal(const Model *a, const Model *b)
 	    a->domain.per_device != b->domain.per_device || a->domain.state != b->domain.state ||
 	    a->domain.shared != b->domain.shared || a->nnodes != b->nnodes || a->nres != b->nres ||
 	    a->nirqs != b->nirqs || a->nlinks != b->nlinks || a->ngroups != b->ngroups ||
-	    a->nwork != b->nwork)
+	    a->njobs != b->njobs)
 		return false;
 	for (int i = 0; i < a->nnodes; i++)
 		if (!node_equal(&a->nodes[i], &b->nodes[i]))
@@ -204,10 +204,10 @@ bool model_equal(const Model *a, const Model *b)
 	for (int i = 0; i < a->ngroups; i++)
 		if (a->groups[i].id != b->groups[i].id || a->groups[i].closed_once != b->groups[i].closed_once)
 			return false;
-	for (int i = 0; i < a->nwork; i++) {
-		const Work *x = &a->work[i], *y = &b->work[i];
+	for (int i = 0; i < a->njobs; i++) {
+		const Job *x = &a->jobs[i], *y = &b->jobs[i];
 		if (x->kind != y->kind || x->script != y->script || x->fn != y->fn ||
-		    x->data != y->data || (x->kind == WORK_NODE && !node_equal(&x->node, &y->node)))
+		    x->data != y->data || (x->kind == JOB_NODE && !node_equal(&x->node, &y->node)))
 			return false;
 	}
 	return true;
@@ -234,7 +234,7 @@ unsigned long model_hash(const Model *m)
 		h = mix(h, (unsigned long)m->res[i].sym), h = mix(h, m->res[i].state);
 	for (int i = 0; i < m->nirqs; i++)
 		h = mix(h, (unsigned long)m->irqs[i].irq), h = mix(h, m->irqs[i].state);
-	h = mix(h, (unsigned long)m->nwork);
+	h = mix(h, (unsigned long)m->njobs);
 	Model *cache = (Model *)m; /* a cache, not the state: const to callers */
 	cache->hash = h;
 	cache->hash_ok = true;

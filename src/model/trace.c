@@ -262,7 +262,7 @@ static int find_callback(const Trace *t, const char *name)
 }
 
 /* Hand every driver callback the model asks for to its body in the trace. */
-static int drain(Replay *r)
+static int run_callbacks(Replay *r)
 {
 	ModelCallback cb;
 	while (model_next_callback(r->m, &cb)) {
@@ -321,7 +321,7 @@ static int replay_line(Replay *r, const TraceLine *tl, const char *function)
 	case TL_END:
 		break;
 	}
-	return drain(r);
+	return run_callbacks(r);
 }
 
 static int replay_range(Replay *r, int from, int to, const char *function)
