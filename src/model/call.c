@@ -52,7 +52,7 @@ static void begin_call_step(Model *m, const char *name, const char *const *args,
 	for (int i = 0; i < nargs; i++)
 		len += strlen(args[i]) + 2;
 	size_t cap = len + 64; /* and room for the effects step_effect appends */
-	char *text = malloc(cap), *p = text;
+	char *text = xmalloc(cap), *p = text;
 #define PUT(s) (p = stpcpy(p, (s)))
 	PUT(name), PUT("(");
 	for (int i = 0; i < nargs; i++) {

@@ -10,12 +10,11 @@
  * spec or trace error.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "model/model.h"
 #include "model/trace.h"
+#include "util/datafile.h"
 
 static const char usage_text[] =
 	"usage: teardown model [--semantics PROFILE] [--spec FILE] TRACE\n"
@@ -50,8 +49,8 @@ static void usage(FILE *f)
 	fputs(usage_text, f);
 	for (int i = 0; profile_at(i); i++)
 		fprintf(f, "      %-9s %s\n", profile_name(profile_at(i)), profile_summary(profile_at(i)));
-	fputs("  --spec FILE          API spec (default: $TEARDOWN_SPEC, data/api.spec,\n"
-	      "                       or data/api.spec next to the teardown binary)\n", f);
+	fputs("  --spec FILE          API spec (default: api.spec of the data folder,\n"
+	      "                       $TEARDOWN_DATA or data/ beside the teardown binary)\n", f);
 }
 
 /* "LINE: text", or "LINE: in FN: text" for a line of a callback body. */
@@ -76,28 +75,6 @@ static void print_finding(void *ctx, const ModelFinding *f)
 		print_origin_text(ctx, "  ", &f->steps[i]->origin, f->steps[i]->text);
 }
 
-/* The spec to load when --spec is not given. */
-static char *default_spec(void)
-{
-	const char *env = getenv("TEARDOWN_SPEC");
-	if (env && *env)
-		return strdup(env);
-	if (!access("data/api.spec", R_OK))
-		return strdup("data/api.spec");
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			strcpy(slash + 1, "data/api.spec");
-			if (!access(exe, R_OK))
-				return strdup(exe);
-		}
-	}
-	return strdup("data/api.spec");
-}
-
 static int run(const char *spec_path, const Profile *profile, const char *trace_path)
 {
 	char err[512];
@@ -113,9 +90,9 @@ static int run(const char *spec_path, const Profile *profile, const char *trace_
 		return 2;
 	}
 	ModelBus bus = BUS_GENERIC;
-	for (int i = 0; i < trace->count; i++)
-		if (trace->lines[i].kind == TL_BUS) {
-			bus = (ModelBus)model_bus_by_name(trace->lines[i].name);
+	for (size_t i = 0; i < trace->lines.n; i++)
+		if (trace->lines.v[i].kind == TL_BUS) {
+			bus = (ModelBus)model_bus_by_name(trace->lines.v[i].name);
 			break;
 		}
 	int rc = 2;
@@ -156,44 +133,38 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
 int model_main(int argc, char **argv)
 {
 	const Profile *profile = profile_default();
-	const char *trace = NULL;
-	char *spec = NULL;
-	int rc = 2;
+	const char *trace = NULL, *spec = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
-			free(spec);
 			return 0;
 		}
 		const char *value;
 		if ((value = option_value(argc, argv, &i, "--semantics"))) {
 			if (!(profile = profile_by_name(value))) {
 				fprintf(stderr, "teardown model: unknown semantics '%s'\n", value);
-				goto out;
+				return 2;
 			}
 			continue;
 		}
 		if ((value = option_value(argc, argv, &i, "--spec"))) {
-			free(spec);
-			spec = strdup(value);
+			spec = value;
 			continue;
 		}
 		if (a[0] == '-' || trace) {
 			fprintf(stderr, "teardown model: unexpected argument '%s'\n", a);
 			usage(stderr);
-			goto out;
+			return 2;
 		}
 		trace = a;
 	}
 	if (!trace) {
 		usage(stderr);
-		goto out;
+		return 2;
 	}
+	char path[4096];
 	if (!spec)
-		spec = default_spec();
-	rc = run(spec, profile, trace);
-out:
-	free(spec);
-	return rc;
+		data_path("api.spec", path, sizeof path), spec = path;
+	return run(spec, profile, trace);
 }

@@ -37,6 +37,7 @@
 #include <stdbool.h>
 
 #include "spec/spec.h"
+#include "teardown.h"
 
 /* Where an event comes from; strings must outlive the model (intern them). */
 typedef struct ModelOrigin {

@@ -39,7 +39,7 @@ Model *model_new(const Spec *spec, const Profile *profile, ModelBus bus, char *e
 		snprintf(err, errlen, "profile %s is not declared in the spec", profile->name);
 		return NULL;
 	}
-	Model *m = calloc(1, sizeof *m);
+	Model *m = xcalloc(1, sizeof *m);
 	m->spec = spec;
 	m->profile = profile;
 	m->profile_index = index;
@@ -95,7 +95,7 @@ static void unref_steps(Model *m)
 
 Model *model_clone(const Model *src)
 {
-	Model *m = malloc(sizeof *m);
+	Model *m = xmalloc(sizeof *m);
 	*m = *src;
 	m->pool = pool_ref(src->pool);
 	m->cur = NULL;

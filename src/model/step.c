@@ -49,7 +49,7 @@ static void append(Transition *s, const char *fmt, va_list ap)
 {
 	if (s->cap - s->len < 64) {
 		s->cap = s->cap ? 2 * s->cap : 128;
-		s->text = realloc(s->text, s->cap);
+		s->text = xrealloc(s->text, s->cap);
 	}
 	va_list copy;
 	va_copy(copy, ap);
@@ -59,7 +59,7 @@ static void append(Transition *s, const char *fmt, va_list ap)
 		n = 0;
 	if (s->len + n + 1 > s->cap) {
 		s->cap = (s->len + n + 1) * 2;
-		s->text = realloc(s->text, s->cap);
+		s->text = xrealloc(s->text, s->cap);
 		vsnprintf(s->text + s->len, n + 1, fmt, ap);
 	}
 	s->len += n;
@@ -80,7 +80,7 @@ void step_begin_text(Model *m, const ModelOrigin *origin, char *text, size_t len
 {
 	if (m->cur)
 		step_end(m);
-	Transition *s = calloc(1, sizeof *s);
+	Transition *s = xcalloc(1, sizeof *s);
 	s->refs = 1;
 	s->seq = pool_next_seq(m->pool);
 	if (origin)
@@ -140,10 +140,10 @@ static int by_seq(const void *a, const void *b)
 void finding_raise(Model *m, ModelSeverity severity, const char *rule, Transition *const *evidence,
 		   int nevidence, const char *fmt, ...)
 {
-	Diagnosis *f = calloc(1, sizeof *f);
+	Diagnosis *f = xcalloc(1, sizeof *f);
 	f->refs = 1;
 	int n = 0;
-	f->owned = calloc(nevidence + 1, sizeof *f->owned);
+	f->owned = xcalloc(nevidence + 1, sizeof *f->owned);
 	for (int e = 0; e < nevidence; e++) {
 		bool seen = !evidence[e] || evidence[e] == m->cur;
 		for (int i = 0; i < n; i++)
@@ -154,7 +154,7 @@ void finding_raise(Model *m, ModelSeverity severity, const char *rule, Transitio
 	qsort(f->owned, n, sizeof *f->owned, by_seq);
 	if (m->cur)
 		f->owned[n++] = step_ref(m->cur);
-	f->steps = calloc(n ? n : 1, sizeof *f->steps);
+	f->steps = xcalloc(n ? n : 1, sizeof *f->steps);
 	for (int i = 0; i < n; i++)
 		f->steps[i] = &f->owned[i]->pub;
 	va_list ap, copy;
@@ -162,7 +162,7 @@ void finding_raise(Model *m, ModelSeverity severity, const char *rule, Transitio
 	va_copy(copy, ap);
 	int len = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
-	f->message = malloc(len + 1);
+	f->message = xmalloc(len + 1);
 	vsnprintf(f->message, len + 1, fmt, ap);
 	va_end(ap);
 	f->pub.rule = rule;

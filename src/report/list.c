@@ -46,7 +46,7 @@ static const char *base(const char *path)
 
 void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const char *rule)
 {
-	bool *done = calloc(n ? n : 1, sizeof *done);
+	bool *done = xcalloc(n ? n : 1, sizeof *done);
 	for (size_t i = 0; i < n; i++) {
 		if (done[i] || !rule_matches(found[i].rule, rule))
 			continue;

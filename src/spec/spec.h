@@ -14,7 +14,7 @@
  * an entry can say which profiles have the API (`profiles=proposed`) and
  * a typo in a profile name is caught at load time with file:line.
  *
- * Lookup is a hash (the analyzer looks up every call in the kernel tree);
+ * Lookup is a string set (the analyzer looks up every call in the kernel tree);
  * spec_names() gives the identifier list the scanner's prefilter needs.
  */
 #ifndef TEARDOWN_SPEC_H
@@ -104,8 +104,6 @@ typedef struct Spec Spec;
 
 /* Load a spec; NULL with a "file:line: message" in err on any malformed line. */
 Spec *spec_load(const char *path, char *err, int errlen);
-/* The same from a string (tests, embedding); name is used in messages. */
-Spec *spec_parse(const char *name, const char *text, char *err, int errlen);
 void spec_free(Spec *spec);
 
 const SpecEntry *spec_lookup(const Spec *spec, const char *name);

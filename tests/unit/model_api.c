@@ -70,8 +70,9 @@ static void spec_checks(const Spec *spec)
 		all = spec_lookup(spec, names[i]) != NULL && !strcmp(spec_lookup(spec, names[i])->name, names[i]);
 	check(all, "spec: the name list holds every entry once");
 	char err[256];
-	Spec *bad = spec_parse("inline.spec", "profiles 6.12\nkfree release res=0\nkfree release frob\n", err, sizeof err);
-	check(!bad && !strcmp(err, "inline.spec:3: unknown flag 'frob'"), "spec: a malformed line is an error with file:line");
+	Spec *bad = spec_load("tests/model/specs/bad-event.spec", err, sizeof err);
+	check(!bad && !strcmp(err, "tests/model/specs/bad-event.spec:3: unknown event 'frobnicate'"),
+	      "spec: a malformed line is an error with file:line");
 }
 
 int main(void)
