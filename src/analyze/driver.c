@@ -57,7 +57,7 @@ static void on_finding(void *ctx, const ModelFinding *mf)
 	Arena *a = w->arena;
 	Finding f = {
 		.rule = arena_strndup(a, mf->rule, strlen(mf->rule)),
-		.severity = mf->severity == SEVERITY_NOTE || rule->max == SEV_NOTE ? SEV_NOTE : SEV_WARNING,
+		.severity = mf->severity == SEV_NOTE || rule->max == SEV_NOTE ? SEV_NOTE : SEV_WARNING,
 		.driver = NULL, /* set by raise_finding */
 		.file = mf->origin.file ? mf->origin.file : w->drv->file->rel,
 		.pos = { mf->origin.line > 0 ? (uint32_t)mf->origin.line : w->drv->def->pos.line, 1 },

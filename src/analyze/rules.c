@@ -16,9 +16,9 @@ static const char *read_line(const DataLine *l, void *ctx)
 		return "expected: rule ID SEVERITY SCOPE [unless=RULE] DESCRIPTION";
 	Rule *r = xcalloc(1, sizeof *r);
 	r->id = xstrdup(l->field[1]);
-	if (!strcmp(l->field[2], "warning"))
+	if (!strcmp(l->field[2], severity_name(SEV_WARNING)))
 		r->max = SEV_WARNING;
-	else if (!strcmp(l->field[2], "note"))
+	else if (!strcmp(l->field[2], severity_name(SEV_NOTE)))
 		r->max = SEV_NOTE;
 	else
 		return "SEVERITY is warning or note";

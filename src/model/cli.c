@@ -3,10 +3,10 @@
  *
  * Loads the spec, reads the trace, replays it under the chosen profile
  * and prints every transition as "LINE: what happened" and every finding
- * as "LINE: violation|note [rule] message" followed by its evidence, one
+ * as "LINE: warning|note [rule] message" followed by its evidence, one
  * indented "LINE: step" each, oldest first; then a count.  Output depends
  * only on the trace, the spec and the profile.  Exit status: 0 when no
- * violation was found (notes do not count), 1 when one was, 2 on a usage,
+ * warning was found (notes do not count), 1 when one was, 2 on a usage,
  * spec or trace error.
  */
 #include <stdio.h>
@@ -35,10 +35,10 @@ static const char usage_text[] =
 	"  callback FN ... end                body of driver function FN, replayed when\n"
 	"                                     the kernel calls it (devm actions)\n"
 	"\n"
-	"Output: \"LINE: transition\", \"LINE: violation [rule] message\" or\n"
+	"Output: \"LINE: transition\", \"LINE: warning [rule] message\" or\n"
 	"\"LINE: note [rule] message\" with the evidence indented below it.\n"
 	"\n"
-	"Exit status: 0 if there is no violation (notes alone give 0), 1 if there\n"
+	"Exit status: 0 if there is no warning (notes alone give 0), 1 if there\n"
 	"is one, 2 on a usage, spec or trace error.\n"
 	"\n"
 	"Options:\n"
@@ -70,7 +70,7 @@ static void print_step(void *ctx, const ModelStep *step)
 static void print_finding(void *ctx, const ModelFinding *f)
 {
 	fprintf(ctx, "%d: %s [%s] %s\n", f->origin.line,
-		f->severity == SEVERITY_VIOLATION ? "violation" : "note", f->rule, f->message);
+		severity_name(f->severity), f->rule, f->message);
 	for (int i = 0; i < f->nsteps; i++)
 		print_origin_text(ctx, "  ", &f->steps[i]->origin, f->steps[i]->text);
 }
@@ -101,11 +101,11 @@ static int run(const char *spec_path, const Profile *profile, const char *trace_
 		ModelObserver observer = { print_step, print_finding, stdout };
 		model_set_observer(m, &observer);
 		if (trace_replay(trace, m, stdout, err, sizeof err) == 0) {
-			int violations = model_violation_count(m);
-			int notes = model_finding_count(m) - violations;
-			printf("%d violation%s, %d note%s\n", violations, violations == 1 ? "" : "s",
+			int warnings = model_warning_count(m);
+			int notes = model_finding_count(m) - warnings;
+			printf("%d warning%s, %d note%s\n", warnings, warnings == 1 ? "" : "s",
 			       notes, notes == 1 ? "" : "s");
-			rc = violations ? 1 : 0;
+			rc = warnings ? 1 : 0;
 		}
 		model_free(m);
 	}

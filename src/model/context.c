@@ -43,7 +43,7 @@ void context_sleeping_alloc(Model *m, const char *what, const char *rule)
 	if (!context_atomic(m))
 		return;
 	step_effect(m, "%s may sleep in %s", what, where(m));
-	finding_raise(m, SEVERITY_VIOLATION, rule, EVIDENCE(m->atomic_by),
+	finding_raise(m, SEV_WARNING, rule, EVIDENCE(m->atomic_by),
 		      "%s may sleep, but runs in %s", what, where(m));
 }
 

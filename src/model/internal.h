@@ -233,7 +233,7 @@ struct Model {
 	Transition *cur;                /* the step being built */
 	ARRAY(Diagnosis *, pending);/* findings raised during cur */
 	ARRAY(Diagnosis *, findings);
-	int nviolations;
+	int nwarnings;
 };
 
 #define PUSH(m, arr) (grow((void **)&(m)->arr, &(m)->cap##arr, (m)->n##arr + 1, sizeof *(m)->arr), &(m)->arr[(m)->n##arr++])
@@ -246,7 +246,7 @@ void step_begin_text(Model *m, const ModelOrigin *origin, char *text, size_t len
 void step_effect(Model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void step_end(Model *m);
 /* evidence: steps that led here (NULL entries are skipped); the current step is added last. */
-void finding_raise(Model *m, ModelSeverity severity, const char *rule, Transition *const *evidence,
+void finding_raise(Model *m, Severity severity, const char *rule, Transition *const *evidence,
 		   int nevidence, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 #define EVIDENCE(...) ((Transition *const[]){ __VA_ARGS__ }), \
 	(int)(sizeof((Transition *const[]){ __VA_ARGS__ }) / sizeof(Transition *))

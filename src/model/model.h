@@ -50,18 +50,17 @@ typedef enum { MODEL_SUCCESS, MODEL_FAILURE, MODEL_UNKNOWN } ModelOutcome;
 
 typedef enum { BUS_GENERIC, BUS_PCI, BUS_PLATFORM, BUS_SPI, BUS_I2C, BUS_COUNT } ModelBus;
 
-typedef enum { SEVERITY_NOTE, SEVERITY_VIOLATION } ModelSeverity;
-
 /* One transition: what an event did, and where the event came from. */
 typedef struct ModelStep {
 	ModelOrigin origin;
 	const char *text;
 } ModelStep;
 
-/* A violation or a note, with the transitions that led to it, oldest first. */
+/* A warning or a note (teardown.h's Severity), with the transitions that
+ * led to it, oldest first. */
 typedef struct ModelFinding {
 	const char *rule;         /* stable id, e.g. "irq-vectors-live-irq" */
-	ModelSeverity severity;
+	Severity severity;
 	const char *message;      /* one line */
 	ModelOrigin origin;       /* the event that revealed it */
 	const ModelStep *const *steps;
@@ -138,7 +137,7 @@ bool model_next_callback(Model *m, ModelCallback *callback);
 /* Findings of this state's history (not part of equality). */
 int model_finding_count(const Model *m);
 const ModelFinding *model_finding(const Model *m, int index);
-int model_violation_count(const Model *m);
+int model_warning_count(const Model *m);
 
 /* `teardown model ...` (argv[0] is "model"). */
 int model_main(int argc, char **argv);

@@ -148,9 +148,9 @@ const ModelFinding *model_finding(const Model *m, int index)
 	return index >= 0 && index < m->nfindings ? &m->findings[index]->pub : NULL;
 }
 
-int model_violation_count(const Model *m)
+int model_warning_count(const Model *m)
 {
-	return m->nviolations;
+	return m->nwarnings;
 }
 
 /* --- equality and hash: the kernel-visible state only --- */

@@ -137,7 +137,7 @@ static int by_seq(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-void finding_raise(Model *m, ModelSeverity severity, const char *rule, Transition *const *evidence,
+void finding_raise(Model *m, Severity severity, const char *rule, Transition *const *evidence,
 		   int nevidence, const char *fmt, ...)
 {
 	Diagnosis *f = xcalloc(1, sizeof *f);
@@ -171,7 +171,7 @@ void finding_raise(Model *m, ModelSeverity severity, const char *rule, Transitio
 	f->pub.origin = m->cur ? m->cur->pub.origin : (ModelOrigin){ 0 };
 	f->pub.steps = f->steps;
 	f->pub.nsteps = n;
-	if (severity == SEVERITY_VIOLATION)
-		m->nviolations++;
+	if (severity == SEV_WARNING)
+		m->nwarnings++;
 	*PUSH(m, pending) = f;
 }

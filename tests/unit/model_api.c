@@ -23,7 +23,7 @@
  * ok clone: branches that converge are equal again
  * ok callback: unbind hands the driver action out
  * ok callback: nothing more after the unbind completed
- * ok findings: the live-IRQ path has one violation, the other none
+ * ok findings: the live-IRQ path has one warning, the other none
  * ok findings: evidence is ordered and ends at the revealing step
  * ok profile: unknown profile name is NULL, default is 6.12
  * check-output-end
@@ -118,11 +118,11 @@ int main(void)
 	model_unbind(m, &o);
 	while (model_next_callback(m, &cb))
 		;
-	check(model_violation_count(m) == 1 && model_violation_count(b) == 0,
-	      "findings: the live-IRQ path has one violation, the other none");
+	check(model_warning_count(m) == 1 && model_warning_count(b) == 0,
+	      "findings: the live-IRQ path has one warning, the other none");
 	const ModelFinding *f = NULL;
 	for (int i = 0; i < model_finding_count(m); i++)
-		if (model_finding(m, i)->severity == SEVERITY_VIOLATION)
+		if (model_finding(m, i)->severity == SEV_WARNING)
 			f = model_finding(m, i);
 	check(f && !strcmp(f->rule, "irq-vectors-live-irq") && f->nsteps == 3 &&
 	      f->steps[0]->origin.line == 3 && f->steps[1]->origin.line == 6 && f->steps[2]->origin.line == 7,
