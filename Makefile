@@ -74,7 +74,7 @@ check: teardown
 # executable).
 SAN_CC     ?= clang
 SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE -pthread -Isrc -I$(RUNTIME_DIR)/include -MMD -MP
+SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Werror=int-conversion -pthread -Isrc -I$(RUNTIME_DIR)/include -MMD -MP
 ASAN_OBJS  := $(OBJS:build/%=build/asan/%)
 FUZZ_OBJS  := $(filter-out %/src/main.o,$(OBJS:build/%=build/fuzz/%))
 

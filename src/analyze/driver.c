@@ -18,8 +18,8 @@
  *
  * Findings arrive through the model's observer while the paths are
  * replayed; each is kept once per driver (rule and place), with the
- * evidence of the first path that reached it, and only for the rules of
- * data/rules.
+ * evidence of the first path that reached it, and only for the rules
+ * data/rules reports.
  */
 #include <stdio.h>
 #include <string.h>
@@ -52,7 +52,7 @@ static void on_finding(void *ctx, const ModelFinding *mf)
 {
 	Walk *w = ctx;
 	const Rule *rule = rule_by_id(w->cfg->rules, mf->rule);
-	if (!rule)
+	if (!rule->reported)
 		return;
 	Arena *a = w->arena;
 	Finding f = {

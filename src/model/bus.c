@@ -121,7 +121,7 @@ void model_probe(Model *m, const ModelOrigin *origin)
 	}
 	if (m->nnodes) {
 		step_effect(m, "devres list not empty: -EBUSY, the driver is not bound");
-		finding_raise(m, SEV_WARNING, "devres-after-unbind", EVIDENCE(m->nodes[0].step),
+		finding_raise(m, SEV_WARNING, RULE_DEVRES_AFTER_UNBIND, EVIDENCE(m->nodes[0].step),
 			      "resources present before probing (%d devres node%s): really_probe() fails with -EBUSY",
 			      m->nnodes, m->nnodes == 1 ? "" : "s");
 		step_end(m);
@@ -199,7 +199,7 @@ static void pm_detach(Model *m, const char *who)
 		if (n->kind != NODE_IRQ || m->irqs[n->ref].state != IRQ_LIVE)
 			continue;
 		const Irq *q = &m->irqs[n->ref];
-		finding_raise(m, SEV_WARNING, "bus-devres-order", EVIDENCE(q->requested),
+		finding_raise(m, SEV_WARNING, RULE_BUS_DEVRES_ORDER, EVIDENCE(q->requested),
 			      "%s detaches the PM domain while devm IRQ %s (dev_id %s) is still requested:"
 			      " devres frees it only afterwards, so its handler can run on a powered-down device",
 			      who, q->irq, q->dev_id ? q->dev_id : "NULL");
@@ -216,7 +216,7 @@ static void release_bus_group(Model *m, const ModelOrigin *origin)
 			return;
 		}
 		step_effect(m, "devres_release_group(%s): not found: WARN", id);
-		finding_raise(m, SEV_WARNING, "devres-group-misuse", NO_EVIDENCE,
+		finding_raise(m, SEV_WARNING, RULE_DEVRES_GROUP_MISUSE, NO_EVIDENCE,
 			      "the bus's devres group is gone (the driver released or removed it): WARN in"
 			      " devres_release_group, and the driver's devres is released only after the PM domain detach");
 		return;
@@ -234,24 +234,24 @@ static void leak_checks(Model *m)
 	for (int i = 0; i < m->nres; i++) {
 		const Res *r = &m->res[i];
 		if (r->state == RES_LIVE && !r->managed && r->binding == m->binding)
-			finding_raise(m, SEV_WARNING, "resource-leak", EVIDENCE(r->acquired),
+			finding_raise(m, SEV_WARNING, RULE_RESOURCE_LEAK, EVIDENCE(r->acquired),
 				      "%s from %s is never released", r->sym, r->by->name);
 	}
 	for (int i = 0; i < m->nirqs; i++) {
 		const Irq *q = &m->irqs[i];
 		if (q->state == IRQ_LIVE && !q->managed && q->binding == m->binding)
-			finding_raise(m, SEV_WARNING, "resource-leak", EVIDENCE(q->requested),
+			finding_raise(m, SEV_WARNING, RULE_RESOURCE_LEAK, EVIDENCE(q->requested),
 				      "IRQ %s (dev_id %s) from %s is still requested after the driver is gone",
 				      q->irq, q->dev_id ? q->dev_id : "NULL", q->by->name);
 	}
 	const PciState *p = &m->pci;
 	if (p->enable_cnt > 0 && !p->pinned && !p->pinned_binding && m->bus == BUS_PCI)
-		finding_raise(m, SEV_WARNING, "resource-leak", NO_EVIDENCE,
+		finding_raise(m, SEV_WARNING, RULE_RESOURCE_LEAK, NO_EVIDENCE,
 			      "the PCI device is left enabled (enable_cnt %d) after unbind", p->enable_cnt);
 	/* Reported whatever the bit ends as: the state the device had at bind
 	 * is the firmware's, unknown to the driver, and 6.1 restored it. */
 	if (p->intx_by_driver && m->profile->intx == INTX_UNMANAGED)
-		finding_raise(m, SEV_NOTE, "intx-hybrid", EVIDENCE(p->managed_by, p->intx_by),
+		finding_raise(m, SEV_NOTE, RULE_INTX_HYBRID, EVIDENCE(p->managed_by, p->intx_by),
 			      "INTx is left %s after unbind%s: pci_intx() is unmanaged in %s, while 6.1 restored"
 			      " the state from before the driver's first change at detach for a managed device"
 			      " (convert to pcim_intx() to keep the restore)",
@@ -288,7 +288,7 @@ void bus_run_step(Model *m, const BusStep *s, const ModelOrigin *origin)
 		step_begin(m, origin, "devres_release_all done");
 		step_effect(m, "%d node%s added during the release survive%s", m->nnodes,
 			    m->nnodes == 1 ? "" : "s", m->nnodes == 1 ? "s" : "");
-		finding_raise(m, SEV_WARNING, "devres-after-unbind", EVIDENCE(m->nodes[0].step),
+		finding_raise(m, SEV_WARNING, RULE_DEVRES_AFTER_UNBIND, EVIDENCE(m->nodes[0].step),
 			      "devres added while devres_release_all() runs stays on the device: the next probe"
 			      " fails with -EBUSY (resources present before probing)");
 		return;

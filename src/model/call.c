@@ -77,7 +77,7 @@ int model_call(Model *m, const char *name, const char *const *args, int nargs,
 	begin_call_step(m, name, args, nargs, result, origin);
 	if (!spec_entry_in_profile(e, m->profile_index)) {
 		step_effect(m, "unknown API in profile %s: not modelled", m->profile->name);
-		finding_raise(m, SEV_WARNING, "unknown-api", NO_EVIDENCE,
+		finding_raise(m, SEV_WARNING, RULE_UNKNOWN_API, NO_EVIDENCE,
 			      "%s does not exist in profile %s", name, m->profile->name);
 		step_end(m);
 		return 1;

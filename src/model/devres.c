@@ -202,10 +202,10 @@ void devres_group_call(Model *m, const SpecEntry *e, const char *const *args, in
 		}
 		step_effect(m, "no group %s: WARN", id ? id : "(innermost open)");
 		if (id)
-			finding_raise(m, SEV_WARNING, "devres-group-misuse", NO_EVIDENCE,
+			finding_raise(m, SEV_WARNING, RULE_DEVRES_GROUP_MISUSE, NO_EVIDENCE,
 				      "%s: no group %s on the device (WARN)", e->name, id);
 		else
-			finding_raise(m, SEV_WARNING, "devres-group-misuse", NO_EVIDENCE,
+			finding_raise(m, SEV_WARNING, RULE_DEVRES_GROUP_MISUSE, NO_EVIDENCE,
 				      "%s(NULL): no open group on the device (WARN)", e->name);
 		return;
 	}
@@ -215,7 +215,7 @@ void devres_group_call(Model *m, const SpecEntry *e, const char *const *args, in
 	case EV_GROUP_CLOSE:
 		if (close >= 0) {
 			step_effect(m, "group %s already closed: BUG in add_dr", m->groups[g].id);
-			finding_raise(m, SEV_WARNING, "devres-group-misuse", EVIDENCE(m->nodes[close].step),
+			finding_raise(m, SEV_WARNING, RULE_DEVRES_GROUP_MISUSE, EVIDENCE(m->nodes[close].step),
 				      "group %s closed twice: add_dr() BUGs on a node already on the list",
 				      m->groups[g].id);
 			return;
@@ -268,7 +268,7 @@ void devres_action_call(Model *m, const SpecEntry *e, const char *const *args, i
 	int i = devres_find_action(m, fn, data);
 	if (i < 0) {
 		step_effect(m, "no such action: WARN");
-		finding_raise(m, SEV_WARNING, "release-unacquired", NO_EVIDENCE,
+		finding_raise(m, SEV_WARNING, RULE_RELEASE_UNACQUIRED, NO_EVIDENCE,
 			      "%s(%s, %s): no matching devres action (WARN_ON in %s)", e->name, fn, data, e->name);
 		return;
 	}

@@ -246,7 +246,7 @@ void step_begin_text(Model *m, const ModelOrigin *origin, char *text, size_t len
 void step_effect(Model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void step_end(Model *m);
 /* evidence: steps that led here (NULL entries are skipped); the current step is added last. */
-void finding_raise(Model *m, Severity severity, const char *rule, Transition *const *evidence,
+void finding_raise(Model *m, Severity severity, ModelRule rule, Transition *const *evidence,
 		   int nevidence, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 #define EVIDENCE(...) ((Transition *const[]){ __VA_ARGS__ }), \
 	(int)(sizeof((Transition *const[]){ __VA_ARGS__ }) / sizeof(Transition *))
@@ -310,7 +310,7 @@ void resource_release_node(Model *m, const Node *n);
 
 /* context.c */
 void context_check_sleep(Model *m, const SpecEntry *e, const char *const *args, int nargs);
-void context_sleeping_alloc(Model *m, const char *what, const char *rule);
+void context_sleeping_alloc(Model *m, const char *what, ModelRule rule);
 void context_lock(Model *m, const SpecEntry *e, const char *const *args, int nargs);
 void context_unlock(Model *m);
 bool context_atomic(const Model *m);

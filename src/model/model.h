@@ -50,6 +50,19 @@ typedef enum { MODEL_SUCCESS, MODEL_FAILURE, MODEL_UNKNOWN } ModelOutcome;
 
 typedef enum { BUS_GENERIC, BUS_PCI, BUS_PLATFORM, BUS_SPI, BUS_I2C, BUS_COUNT } ModelBus;
 
+/* The rules the model raises (their ids are declared in model/rules.def). */
+typedef enum {
+#define RULE(name, id) RULE_##name,
+#include "model/rules.def"
+#undef RULE
+	RULE_COUNT
+} ModelRule;
+
+/* The id of RULE as findings carry it ("irq-vectors-live-irq"). */
+const char *model_rule_name(ModelRule rule);
+/* The rule with id NAME, or -1 when the model never raises it. */
+int model_rule_by_name(const char *name);
+
 /* One transition: what an event did, and where the event came from. */
 typedef struct ModelStep {
 	ModelOrigin origin;
@@ -59,7 +72,7 @@ typedef struct ModelStep {
 /* A warning or a note (teardown.h's Severity), with the transitions that
  * led to it, oldest first. */
 typedef struct ModelFinding {
-	const char *rule;         /* stable id, e.g. "irq-vectors-live-irq" */
+	const char *rule;         /* model_rule_name() of the rule, e.g. "irq-vectors-live-irq" */
 	Severity severity;
 	const char *message;      /* one line */
 	ModelOrigin origin;       /* the event that revealed it */

@@ -80,7 +80,7 @@ static void release_managed(Model *m, const SpecEntry *e, const char *sym, int r
 	}
 	const Res *res = &m->res[r];
 	step_effect(m, "no devres node for %s: WARN", sym);
-	finding_raise(m, SEV_WARNING, res->managed ? "double-free" : "release-unacquired",
+	finding_raise(m, SEV_WARNING, res->managed ? RULE_DOUBLE_FREE : RULE_RELEASE_UNACQUIRED,
 		      EVIDENCE(res->acquired, res->released),
 		      res->managed ? "%s on %s, which is already released (devres finds no node: WARN)"
 		      : "%s on %s, which %s did not allocate through devres (WARN, nothing released)",
@@ -107,7 +107,7 @@ void release_call(Model *m, const SpecEntry *e, const char *const *args, int nar
 	Res *res = &m->res[r];
 	if (res->state != RES_LIVE) {
 		step_effect(m, "%s already released", sym);
-		finding_raise(m, SEV_WARNING, "double-free", EVIDENCE(res->acquired, res->released),
+		finding_raise(m, SEV_WARNING, RULE_DOUBLE_FREE, EVIDENCE(res->acquired, res->released),
 			      "%s(%s): %s is already released", e->name, sym, sym);
 		return;
 	}
@@ -121,7 +121,7 @@ void release_call(Model *m, const SpecEntry *e, const char *const *args, int nar
 		res->state = RES_WRONGLY_FREED;
 		step_effect(m, "%s released, but devres still owns it", sym);
 		bool inside_node = res->by->resource && !strcmp(res->by->resource, "memory");
-		finding_raise(m, SEV_WARNING, "devm-double-free", EVIDENCE(res->acquired),
+		finding_raise(m, SEV_WARNING, RULE_DEVM_DOUBLE_FREE, EVIDENCE(res->acquired),
 			      "%s from %s released with %s, the unmanaged API: devres still owns it and"
 			      " releases it again at detach%s", sym, res->by->name, e->name, inside_node
 			      ? " (and the pointer lies inside the devres node, so this free is already invalid)" : "");

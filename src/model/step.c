@@ -131,13 +131,32 @@ void step_end(Model *m)
 	step_unref(s);
 }
 
+static const char *const rule_names[RULE_COUNT] = {
+#define RULE(name, id) [RULE_##name] = id,
+#include "model/rules.def"
+#undef RULE
+};
+
+const char *model_rule_name(ModelRule rule)
+{
+	return rule_names[rule];
+}
+
+int model_rule_by_name(const char *name)
+{
+	for (int r = 0; r < RULE_COUNT; r++)
+		if (!strcmp(rule_names[r], name))
+			return r;
+	return -1;
+}
+
 static int by_seq(const void *a, const void *b)
 {
 	const Transition *x = *(Transition *const *)a, *y = *(Transition *const *)b;
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-void finding_raise(Model *m, Severity severity, const char *rule, Transition *const *evidence,
+void finding_raise(Model *m, Severity severity, ModelRule rule, Transition *const *evidence,
 		   int nevidence, const char *fmt, ...)
 {
 	Diagnosis *f = xcalloc(1, sizeof *f);
@@ -165,7 +184,7 @@ void finding_raise(Model *m, Severity severity, const char *rule, Transition *co
 	f->message = xmalloc(len + 1);
 	vsnprintf(f->message, len + 1, fmt, ap);
 	va_end(ap);
-	f->pub.rule = rule;
+	f->pub.rule = model_rule_name(rule);
 	f->pub.severity = severity;
 	f->pub.message = f->message;
 	f->pub.origin = m->cur ? m->cur->pub.origin : (ModelOrigin){ 0 };
