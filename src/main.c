@@ -46,8 +46,8 @@ static const char usage_text[] =
 	"  --max-size BYTES      do not parse larger files (default 8M; K, M, G suffixes)\n"
 	"  --parse-timeout MS    give up parsing a file after MS ms (default 20000)\n"
 	"  --no-progress         no progress line on a terminal\n"
-	"  --semantics P         kernel semantics of the model: 6.1, 6.11, 6.12\n"
-	"                        (default) or proposed (see teardown model --help)\n"
+	"  --semantics P         kernel semantics of the model: %s\n"
+	"                        (default %s; see teardown model --help)\n"
 	"\n"
 	"Findings print as `path:line:col: warning: message [rule]` followed by the\n"
 	"path of steps that leads there; paths are relative to the kernel tree root\n"
@@ -59,7 +59,8 @@ static const char usage_text[] =
 
 static int usage(FILE *f, int rc)
 {
-	fputs(usage_text, f);
+	char names[128];
+	fprintf(f, usage_text, profile_names(names, sizeof names), profile_name(profile_default()));
 	return rc;
 }
 
@@ -134,7 +135,7 @@ static int scan_options(int argc, char **argv, ScanOptions *o)
 		.max_size = 8u << 20,
 		.parse_timeout_us = 20 * 1000 * 1000,
 		.progress = isatty(2),
-		.semantics = "6.12",
+		.semantics = profile_name(profile_default()),
 	};
 	optind = 1;
 	for (int c; (c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1;) {
@@ -200,7 +201,9 @@ static int run_scan(int argc, char **argv, DirConsumer *consume, const char *key
 	double start = wall_now();
 	DirResult total;
 	if (!profile_by_name(o.semantics)) {
-		fprintf(stderr, "teardown: unknown --semantics '%s' (6.1, 6.11, 6.12, proposed)\n", o.semantics);
+		char names[128];
+		fprintf(stderr, "teardown: unknown --semantics '%s' (%s)\n", o.semantics,
+			profile_names(names, sizeof names));
 		return 2;
 	}
 	if (rule && !rules_matching(&t.rules, rule)) {

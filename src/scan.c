@@ -40,7 +40,7 @@ int tables_load(Tables *t)
 		return -1;
 	char path[4096], err[512];
 	data_path("api.spec", path, sizeof path);
-	if (!(t->spec = spec_load(path, err, sizeof err))) {
+	if (!(t->spec = model_spec_load(path, err, sizeof err))) {
 		fprintf(stderr, "teardown: %s\n", err);
 		return -1;
 	}

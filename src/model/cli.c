@@ -78,7 +78,7 @@ static void print_finding(void *ctx, const ModelFinding *f)
 static int run(const char *spec_path, const Profile *profile, const char *trace_path)
 {
 	char err[512];
-	Spec *spec = spec_load(spec_path, err, sizeof err);
+	Spec *spec = model_spec_load(spec_path, err, sizeof err);
 	if (!spec) {
 		fprintf(stderr, "teardown model: %s\n", err);
 		return 2;
@@ -143,7 +143,9 @@ int model_main(int argc, char **argv)
 		const char *value;
 		if ((value = option_value(argc, argv, &i, "--semantics"))) {
 			if (!(profile = profile_by_name(value))) {
-				fprintf(stderr, "teardown model: unknown semantics '%s'\n", value);
+				char names[128];
+				fprintf(stderr, "teardown model: unknown semantics '%s' (%s)\n", value,
+					profile_names(names, sizeof names));
 				return 2;
 			}
 			continue;

@@ -96,13 +96,18 @@ typedef struct ModelCallback {
 typedef struct Profile Profile;
 typedef struct Model Model;
 
-/* Profiles: 6.1, 6.11, 6.12 (the default), proposed.  NULL if unknown. */
+/* Profiles: the rows of profile.c's table (6.1, 6.11, 6.12, the default,
+ * and proposed).  NULL if unknown. */
 const Profile *profile_by_name(const char *name);
 const Profile *profile_default(void);
 const char *profile_name(const Profile *profile);
 const char *profile_summary(const Profile *profile);
 /* Iterate: profile_at(0), profile_at(1), ... until NULL. */
 const Profile *profile_at(int index);
+/* Their names joined by ", " into BUF, for usage texts and messages. */
+const char *profile_names(char *buf, size_t size);
+/* Load the spec at PATH, whose profiles= name the model's profiles. */
+Spec *model_spec_load(const char *path, char *err, int errlen);
 
 /* Bus names: pci, platform, spi, i2c, generic.  -1 if unknown. */
 int model_bus_by_name(const char *name);

@@ -41,6 +41,7 @@
  * The 6.11 PCI devres model (per-resource nodes, pcim_intx) is taken from
  * the v6.11 series, which no tree here has; kernel-semantics.md 5.3.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "model/internal.h"
@@ -92,4 +93,21 @@ const char *profile_name(const Profile *profile)
 const char *profile_summary(const Profile *profile)
 {
 	return profile->summary;
+}
+
+const char *profile_names(char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < NPROFILES && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", profiles[i].name);
+	return buf;
+}
+
+Spec *model_spec_load(const char *path, char *err, int errlen)
+{
+	const char *names[NPROFILES];
+	for (int i = 0; i < NPROFILES; i++)
+		names[i] = profiles[i].name;
+	return spec_load(path, names, NPROFILES, err, errlen);
 }

@@ -5,7 +5,6 @@
  * editor and a reviewer can read the diff:
  *
  *     # comment (to end of line)
- *     profiles 6.1 6.11 6.12 proposed
  *     NAME EVENT [key=value | flag]...
  *
  * EVENT is one of the names in event_names[] below.  Keys that take an
@@ -96,6 +95,7 @@ const char *spec_event_name(SpecEvent ev)
  * built, and room for an error message naming what is wrong. */
 typedef struct {
 	Spec *spec;
+	char profiles[128]; /* their names, for messages */
 	char msg[256];
 } Loading;
 
@@ -192,7 +192,7 @@ static const char *parse_attr(Loading *ld, SpecEntry *e, char *word)
 			else if (p >= 0)
 				e->profiles |= 1u << p;
 		}
-		const char *msg = bad < 0 ? NULL : fail(ld, "undeclared profile '%s'", v[bad]);
+		const char *msg = bad < 0 ? NULL : fail(ld, "unknown profile '%s' (%s)", v[bad], ld->profiles);
 		for (int i = 0; i < n; i++)
 			free((char *)v[i]);
 		free((void *)v);
@@ -243,16 +243,8 @@ static const char *read_line(const DataLine *l, void *ctx)
 {
 	Loading *ld = ctx;
 	Spec *spec = ld->spec;
-	if (!strcmp(l->field[0], "profiles")) {
-		if (spec->count || spec->nprofiles)
-			return "'profiles' must come once, before any API";
-		for (int i = 1; i < l->nfields; i++) {
-			if (spec->nprofiles == MAX_PROFILES)
-				return "too many profiles";
-			spec->profile[spec->nprofiles++] = xstrdup(l->field[i]);
-		}
-		return NULL;
-	}
+	if (!strcmp(l->field[0], "profiles"))
+		return "the profiles are the model's (src/model/profile.c), not the spec's: remove this line";
 	if (l->nfields < 2)
 		return fail(ld, "'%s' has no event", l->field[0]);
 	if (strset_get(&spec->table, l->field[0], strlen(l->field[0]), NULL))
@@ -285,10 +277,19 @@ static const char *read_line(const DataLine *l, void *ctx)
 	return NULL;
 }
 
-Spec *spec_load(const char *path, char *err, int errlen)
+Spec *spec_load(const char *path, const char *const *profiles, int nprofiles, char *err, int errlen)
 {
+	if (nprofiles > MAX_PROFILES) {
+		snprintf(err, errlen, "%s: more than %d profiles", path, MAX_PROFILES);
+		return NULL;
+	}
 	Spec *spec = xcalloc(1, sizeof *spec);
 	Loading ld = { .spec = spec };
+	for (int i = 0; i < nprofiles; i++) {
+		spec->profile[spec->nprofiles++] = xstrdup(profiles[i]);
+		size_t n = strlen(ld.profiles);
+		snprintf(ld.profiles + n, sizeof ld.profiles - n, "%s%s", i ? ", " : "", profiles[i]);
+	}
 	int rc = datafile_parse(path, read_line, &ld, err, (size_t)errlen);
 	if (!rc) {
 		spec->names = xmalloc((spec->count + 1) * sizeof *spec->names);
@@ -335,16 +336,6 @@ int spec_profile_index(const Spec *spec, const char *profile)
 		if (!strcmp(spec->profile[i], profile))
 			return i;
 	return -1;
-}
-
-int spec_profile_count(const Spec *spec)
-{
-	return spec->nprofiles;
-}
-
-const char *spec_profile_name(const Spec *spec, int index)
-{
-	return index >= 0 && index < spec->nprofiles ? spec->profile[index] : NULL;
 }
 
 bool spec_entry_in_profile(const SpecEntry *e, int profile_index)

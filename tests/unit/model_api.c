@@ -70,15 +70,15 @@ static void spec_checks(const Spec *spec)
 		all = spec_lookup(spec, names[i]) != NULL && !strcmp(spec_lookup(spec, names[i])->name, names[i]);
 	check(all, "spec: the name list holds every entry once");
 	char err[256];
-	Spec *bad = spec_load("tests/model/specs/bad-event.spec", err, sizeof err);
-	check(!bad && !strcmp(err, "tests/model/specs/bad-event.spec:3: unknown event 'frobnicate'"),
+	Spec *bad = model_spec_load("tests/model/specs/bad-event.spec", err, sizeof err);
+	check(!bad && !strcmp(err, "tests/model/specs/bad-event.spec:2: unknown event 'frobnicate'"),
 	      "spec: a malformed line is an error with file:line");
 }
 
 int main(void)
 {
 	char err[256];
-	Spec *spec = spec_load("data/api.spec", err, sizeof err);
+	Spec *spec = model_spec_load("data/api.spec", err, sizeof err);
 	if (!spec) {
 		printf("FAIL %s\n", err);
 		return 1;
