@@ -95,48 +95,85 @@ typedef enum {
 	NODE_GROUP_CLOSE,
 } NodeKind;
 
-typedef struct Node {
-	NodeKind kind;
-	int id;                   /* insertion number, shown as #id */
-	int ref;                  /* index into irqs, res or groups */
-	const char *fn, *data;    /* NODE_ACTION */
-	bool intx_disabled;       /* NODE_INTX_RESTORE: the bit to restore */
-	Transition *step;               /* where it was added */
-} Node;
+/*
+ * The state's fields are declared by the lists below, each field once with
+ * what it counts for, and state.c derives model_equal, model_hash and the
+ * evidence reference counts from the same lists, so a field cannot be added
+ * without deciding.  Each list is FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART,
+ * LIST):
+ *
+ *   KEY(T, f)       compared by model_equal and mixed into model_hash
+ *   SAME(T, f)      compared, not hashed
+ *   EVIDENCE(f)     a Transition * (who did it): counted by clone and free,
+ *                   never compared
+ *   ASIDE(T, f)     none of these: the comment says why
+ *   PART(T, f)      a struct with its own list, compared and hashed by it
+ *   LIST(T, f, H)   an array (f, nf, capf), compared element by element and
+ *                   hashed by H: EACH element's keys, its COUNT, or NONE
+ *
+ * What the hash leaves out matters beyond speed: the analyzer's visited set
+ * (analyze/paths.c) goes by the hash alone, so within one function's replay
+ * two states that differ only in SAME fields are replayed once.  Moving a
+ * field between KEY and SAME changes findings, not only time.
+ */
+#define FIELD_DECLARE(T, f) T f;
+#define FIELD_DECLARE_EVIDENCE(f) Transition *f;
+#define FIELD_DECLARE_LIST(T, f, H) T *f; int n##f, cap##f;
+#define STATE_STRUCT(FIELDS) \
+	FIELDS(FIELD_DECLARE, FIELD_DECLARE, FIELD_DECLARE_EVIDENCE, FIELD_DECLARE, FIELD_DECLARE, FIELD_DECLARE_LIST)
+
+#define NODE_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                          \
+	KEY(NodeKind, kind)                                                          \
+	ASIDE(int, id)              /* insertion number, shown as #id: two paths */  \
+				    /* that added different nodes on the way can */  \
+				    /* still reach equal lists */                    \
+	KEY(int, ref)               /* index into irqs, res or groups */             \
+	SAME(const char *, fn)      /* NODE_ACTION */                                \
+	SAME(const char *, data)                                                     \
+	SAME(bool, intx_disabled)   /* NODE_INTX_RESTORE: the bit to restore */      \
+	EVIDENCE(step)              /* where it was added */
+
+typedef struct Node { STATE_STRUCT(NODE_FIELDS) } Node;
 
 typedef enum { RES_LIVE, RES_FREED, RES_WRONGLY_FREED } ResState;
 
-typedef struct Res {
-	const char *sym;
-	const SpecEntry *by;
-	ResState state;
-	bool managed;
-	int binding;              /* binding it was acquired in (0: outside any) */
-	Transition *acquired, *released;
-} Res;
+#define RES_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                           \
+	KEY(const char *, sym)                                                       \
+	SAME(const SpecEntry *, by)                                                  \
+	KEY(ResState, state)                                                         \
+	SAME(bool, managed)                                                          \
+	SAME(int, binding)          /* binding it was acquired in (0: outside any) */ \
+	EVIDENCE(acquired) EVIDENCE(released)
+
+typedef struct Res { STATE_STRUCT(RES_FIELDS) } Res;
 
 typedef enum { IRQ_LIVE, IRQ_FREED, IRQ_WRONGLY_FREED } IrqState;
 
-typedef struct Irq {
-	const char *irq, *dev_id;
-	const SpecEntry *by;
-	int vector;               /* PCI vector index it sits on, -1 if none */
-	bool managed;
-	bool desc_gone;           /* its vector was freed under it */
-	IrqState state;
-	int binding;
-	Transition *requested, *freed;
-} Irq;
+#define IRQ_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                           \
+	KEY(const char *, irq)                                                       \
+	SAME(const char *, dev_id)                                                   \
+	SAME(const SpecEntry *, by)                                                  \
+	SAME(int, vector)           /* PCI vector index it sits on, -1 if none */    \
+	SAME(bool, managed)                                                          \
+	SAME(bool, desc_gone)       /* its vector was freed under it */              \
+	KEY(IrqState, state)                                                         \
+	SAME(int, binding)                                                           \
+	EVIDENCE(requested) EVIDENCE(freed)
 
-typedef struct Link {           /* pci_irq_vector(pdev, i) -> sym */
-	const char *sym;
-	int vector;
-} Link;
+typedef struct Irq { STATE_STRUCT(IRQ_FIELDS) } Irq;
 
-typedef struct Group {
-	const char *id;
-	bool closed_once;         /* a close marker was ever added */
-} Group;
+/* pci_irq_vector(pdev, i) -> sym */
+#define LINK_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                          \
+	SAME(const char *, sym)                                                      \
+	SAME(int, vector)
+
+typedef struct Link { STATE_STRUCT(LINK_FIELDS) } Link;
+
+#define GROUP_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                         \
+	SAME(const char *, id)                                                       \
+	SAME(bool, closed_once)     /* a close marker was ever added */
+
+typedef struct Group { STATE_STRUCT(GROUP_FIELDS) } Group;
 
 typedef enum { JOB_SCRIPT, JOB_NODE, JOB_CALL } JobKind;
 
@@ -155,14 +192,17 @@ typedef struct BusStep {
 	const char *text;
 } BusStep;
 
-typedef struct Job {
-	JobKind kind;
-	const BusStep *script;    /* JOB_SCRIPT */
-	Node node;                /* JOB_NODE: unlinked, waiting for its release */
-	const char *fn, *data;    /* JOB_CALL: a driver callback to run now */
-	ModelOrigin origin;       /* the event that queued it */
-	Transition *why;                /* JOB_CALL: the step that queued it */
-} Job;
+/* A job's fields other than its kind are zero unless the kind uses them. */
+#define JOB_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                           \
+	SAME(JobKind, kind)                                                          \
+	SAME(const BusStep *, script) /* JOB_SCRIPT */                               \
+	PART(Node, node)            /* JOB_NODE: unlinked, waiting for its release */ \
+	SAME(const char *, fn)      /* JOB_CALL: a driver callback to run now */     \
+	SAME(const char *, data)                                                     \
+	ASIDE(ModelOrigin, origin)  /* the event that queued it: evidence */         \
+	EVIDENCE(why)               /* JOB_CALL: the transition that queued it */
+
+typedef struct Job { STATE_STRUCT(JOB_FIELDS) } Job;
 
 typedef enum {
 	PHASE_UNBOUND,            /* no driver bound */
@@ -173,69 +213,85 @@ typedef enum {
 
 typedef enum { VEC_NONE, VEC_MSI, VEC_MSIX } VecType;
 
-typedef struct PciState {
-	int enable_cnt;
-	bool is_managed, pinned, is_msi_managed, msi_data;
-	VecType vectors;          /* what is enabled now */
-	int nvec;
-	bool intx_disabled;       /* PCI_COMMAND_INTX_DISABLE */
-	bool intx_at_bind;        /* the bit when the binding started */
-	bool intx_by_driver;      /* the driver called pci_intx on a managed device */
-	bool freed_explicitly;    /* the driver freed its vectors this binding */
-	bool pinned_binding;      /* pcim_pin_device was called this binding */
-	/* 6.1 struct pci_devres, meaningful while the pcim_release node exists */
-	bool dr_enabled, dr_pinned, dr_restore_intx, dr_orig_intx;
-	Transition *managed_by, *vectors_by, *freed_by, *intx_by, *disabled_by;
-} PciState;
+/* The dr_ fields are 6.1's struct pci_devres, meaningful while the
+ * pcim_release node exists. */
+#define PCI_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                           \
+	KEY(int, enable_cnt)                                                         \
+	KEY(bool, is_managed)                                                        \
+	KEY(bool, pinned)                                                            \
+	KEY(bool, is_msi_managed)                                                    \
+	KEY(bool, msi_data)                                                          \
+	KEY(VecType, vectors)       /* what is enabled now */                        \
+	KEY(int, nvec)                                                               \
+	KEY(bool, intx_disabled)    /* PCI_COMMAND_INTX_DISABLE */                   \
+	SAME(bool, intx_at_bind)    /* the bit when the binding started */           \
+	SAME(bool, intx_by_driver)  /* the driver called pci_intx on a managed device */ \
+	SAME(bool, freed_explicitly) /* the driver freed its vectors this binding */ \
+	ASIDE(bool, pinned_binding) /* pcim_pin_device was called this binding: */   \
+				    /* within a binding it follows from pinned or */ \
+				    /* dr_pinned, which count; only traces (which */ \
+				    /* never merge states) see a second binding */   \
+	KEY(bool, dr_enabled)                                                        \
+	SAME(bool, dr_pinned)                                                        \
+	SAME(bool, dr_restore_intx)                                                  \
+	SAME(bool, dr_orig_intx)                                                     \
+	EVIDENCE(managed_by) EVIDENCE(vectors_by) EVIDENCE(freed_by)                 \
+	EVIDENCE(intx_by) EVIDENCE(disabled_by)
+
+typedef struct PciState { STATE_STRUCT(PCI_FIELDS) } PciState;
 
 typedef enum { DOMAIN_NONE, DOMAIN_LIVE, DOMAIN_DESTROYED } DomainState;
 
-typedef struct MsiDomain {
-	bool per_device;          /* the parent creates per-device state in msi_prepare */
-	DomainState state;
-	bool shared;              /* ITS: prepared twice, never freed */
-	Transition *prepared, *destroyed;
-} MsiDomain;
+#define DOMAIN_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                        \
+	SAME(bool, per_device)      /* the parent creates per-device state in msi_prepare */ \
+	KEY(DomainState, state)                                                      \
+	SAME(bool, shared)          /* ITS: prepared twice, never freed */           \
+	EVIDENCE(prepared) EVIDENCE(destroyed)
 
-#define ARRAY(T, name) T *name; int n##name, cap##name
+typedef struct MsiDomain { STATE_STRUCT(DOMAIN_FIELDS) } MsiDomain;
 
-struct Model {
-	/* model_hash's last answer: the analyzer asks for it at every node of
-	 * a replay, and most nodes call nothing.  Every entry point that
-	 * changes the state clears it (model_changed). */
-	unsigned long hash;
-	bool hash_ok;
-	const Spec *spec;
-	const Profile *profile;
-	int profile_index;        /* in the spec's profile list */
-	ModelBus bus;
-	Pool *pool;
-	ModelObserver observer;
+#define MODEL_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                         \
+	/* model_hash's last answer: the analyzer asks for it at every node of */    \
+	/* a replay, and most nodes call nothing.  Every entry point that */         \
+	/* changes the state clears it (model_changed). */                           \
+	ASIDE(unsigned long, hash)                                                   \
+	ASIDE(bool, hash_ok)                                                         \
+	ASIDE(const Spec *, spec)   /* one per analysis, shared by clones */         \
+	SAME(const Profile *, profile)                                               \
+	ASIDE(int, profile_index)   /* in the spec's profile list: follows from profile */ \
+	SAME(ModelBus, bus)                                                          \
+	ASIDE(Pool *, pool)         /* shared by clones, counted by clone and free */ \
+	ASIDE(ModelObserver, observer) /* who hears of transitions, not state */     \
+	KEY(Phase, phase)                                                            \
+	KEY(int, binding)           /* bindings so far; the current one while bound */ \
+	ASIDE(int, next_node_id)    /* numbering (Node.id); anonymous group names */ \
+				    /* made from it are compared where they are kept */ \
+	SAME(int, releasing_all)    /* devres_release_all in progress */             \
+	KEY(int, atomic)            /* lock depth */                                 \
+	SAME(int, handler)          /* hard IRQ handler depth */                     \
+	EVIDENCE(atomic_by)                                                          \
+	PART(PciState, pci)                                                          \
+	PART(MsiDomain, domain)                                                      \
+	LIST(Node, nodes, EACH)                                                      \
+	LIST(Res, res, EACH)                                                         \
+	LIST(Irq, irqs, EACH)                                                        \
+	LIST(Link, links, NONE)                                                      \
+	LIST(Group, groups, NONE)                                                    \
+	LIST(Job, jobs, COUNT)                                                       \
+	/* The history: evidence of what happened, never compared.  Between */      \
+	/* events cur and pending are empty; model_clone starts a clone without */   \
+	/* them and copies findings, taking a reference on each. */                  \
+	ASIDE(Transition *, cur)    /* the transition being built */                 \
+	ASIDE(Diagnosis **, pending) /* findings raised during cur */                \
+	ASIDE(int, npending) ASIDE(int, cappending)                                  \
+	ASIDE(Diagnosis **, findings)                                                \
+	ASIDE(int, nfindings) ASIDE(int, capfindings)                                \
+	ASIDE(int, nwarnings)
 
-	Phase phase;
-	int binding;              /* bindings so far; the current one while bound */
-	int next_node_id;
-	int releasing_all;        /* devres_release_all in progress */
-	int atomic;               /* lock depth */
-	int handler;              /* hard IRQ handler depth */
-	Transition *atomic_by;
+struct Model { STATE_STRUCT(MODEL_FIELDS) };
 
-	PciState pci;
-	MsiDomain domain;
-
-	ARRAY(Node, nodes);
-	ARRAY(Res, res);
-	ARRAY(Irq, irqs);
-	ARRAY(Link, links);
-	ARRAY(Group, groups);
-	ARRAY(Job, jobs);
-
-	Transition *cur;                /* the step being built */
-	ARRAY(Diagnosis *, pending);/* findings raised during cur */
-	ARRAY(Diagnosis *, findings);
-	int nwarnings;
-};
-
+/* A new element at the end of the model's array ARR (a LIST, or pending and
+ * findings): a pointer to it, uninitialised. */
 #define PUSH(m, arr) (grow((void **)&(m)->arr, &(m)->cap##arr, (m)->n##arr + 1, sizeof *(m)->arr), &(m)->arr[(m)->n##arr++])
 void grow(void **arr, int *cap, int need, size_t size);
 

@@ -18,17 +18,6 @@ struct Pool {
 	unsigned long seq;
 };
 
-void grow(void **arr, int *cap, int need, size_t size)
-{
-	if (need <= *cap)
-		return;
-	int n = *cap ? *cap : 4;
-	while (n < need)
-		n *= 2;
-	*arr = xrealloc(*arr, n * size);
-	*cap = n;
-}
-
 Pool *pool_new(void)
 {
 	Pool *pool = xcalloc(1, sizeof *pool);

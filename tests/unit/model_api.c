@@ -26,6 +26,7 @@
  * ok findings: the live-IRQ path has one warning, the other none
  * ok findings: evidence is ordered and ends at the revealing step
  * ok profile: unknown profile name is NULL, default is 6.12
+ * ok fields: a SAME field (the profile) tells states apart, the hash does not
  * check-output-end
  */
 #include <stdio.h>
@@ -129,6 +130,12 @@ int main(void)
 	      "findings: evidence is ordered and ends at the revealing step");
 	check(!profile_by_name("5.4") && !strcmp(profile_name(profile_default()), "6.12"),
 	      "profile: unknown profile name is NULL, default is 6.12");
+	Model *x = model_new(spec, profile_by_name("6.1"), BUS_PCI, err, sizeof err);
+	Model *y = model_new(spec, profile_by_name("6.12"), BUS_PCI, err, sizeof err);
+	check(!model_equal(x, y) && model_hash(x) == model_hash(y),
+	      "fields: a SAME field (the profile) tells states apart, the hash does not");
+	model_free(x);
+	model_free(y);
 	model_free(m);
 	model_free(b);
 	spec_free(spec);
