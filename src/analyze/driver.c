@@ -28,15 +28,6 @@
 
 enum { MAX_TRAIL = 8 };
 
-static const Callback *callback(const Driver *d, const char *const *fields)
-{
-	for (const char *const *f = fields; *f; f++)
-		for (uint32_t i = 0; i < d->ncallbacks; i++)
-			if (!strcmp(d->callbacks[i].field, *f) && d->callbacks[i].func)
-				return &d->callbacks[i];
-	return NULL;
-}
-
 /* The column of the call at FILE:LINE, for the gcc-style position. */
 static uint32_t column_at(const Walk *w, const char *file, int line)
 {
@@ -146,11 +137,9 @@ AnalyzeConfig analyze_config(const Spec *spec, const Profile *profile, const Rul
 void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverReport *rep)
 {
 	const AnalyzeConfig *cfg = da->cfg;
-	static const char *const probe_fields[] = { "probe", "probe_new", NULL };
-	static const char *const remove_fields[] = { "remove", "remove_new", "disconnect", NULL };
 	*rep = (DriverReport){ 0 };
 	size_t first = out->n;
-	const Callback *probe = callback(d, probe_fields);
+	const Callback *probe = driver_callback(d, ROLE_PROBE);
 	if (!probe)
 		return;
 	/* Summaries serve one driver.  Shared across a directory's drivers
@@ -159,7 +148,7 @@ void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverRep
 	 * 452 MiB, 2.8 s; per driver 88 MiB, 1.5 s), and a driver that reused
 	 * a summary cut short by a bound was not reported partial. */
 	dir_analysis_forget(da);
-	const Callback *remove = callback(d, remove_fields);
+	const Callback *remove = driver_callback(d, ROLE_REMOVE);
 	int bus = model_bus_by_name(d->bus->name);
 	char err[256];
 	Model *m0 = model_new(cfg->spec, cfg->profile, bus < 0 ? BUS_GENERIC : (ModelBus)bus, err,
