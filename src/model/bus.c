@@ -16,9 +16,20 @@
  *            open.  remove: drv->remove, devres_release_group(that group),
  *            then dev_pm_domain_detach; then devres (nodes older than
  *            the group only).
+ *  usb       (interfaces, drivers/usb/core/driver.c) probe:
+ *            usb_probe_interface autoresumes the device and marks the
+ *            interface runtime-PM active; on failure it clears intfdata
+ *            and disables runtime PM.  remove: usb_unbind_interface kills
+ *            the interface's URBs (usb_disable_interface, unless the driver
+ *            has soft_unbind and the device is still there) before
+ *            drv->disconnect, then frees streams, restores altsetting 0,
+ *            clears intfdata, disables runtime PM; then devres.  Nothing of
+ *            it touches devres or a PM domain: the order is the driver
+ *            core's, told as the bus tells it.
  *  generic   any other bus: nothing is assumed about the bus (no PM
  *            domain, no group), only the driver core's order, so no
- *            bus-devres-order finding can come from an unknown bus.
+ *            bus-devres-order finding can come from an unknown bus (a scan
+ *            names such buses in its summary).
  *
  * The proposed profile releases the driver's devres before the bus tears
  * down its own state.  The probe-failure sequences are the same steps in
@@ -66,6 +77,22 @@ static const BusStep i2c_unbind[] = {
 static const BusStep i2c_unwind[] = {
 	{ BS_RELEASE_BUS_GROUP, "i2c_device_probe failed" }, { BS_PM_DETACH, "i2c_device_probe failed" },
 	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep usb_unbind[] = {
+	{ BS_TEXT, "usb_unbind_interface after disconnect: streams freed, altsetting 0, intfdata cleared,"
+		   " runtime PM disabled" },
+	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep usb_unbind_proposed[] = {
+	{ BS_RELEASE_ALL, NULL },
+	{ BS_TEXT, "usb_unbind_interface after disconnect: streams freed, altsetting 0, intfdata cleared,"
+		   " runtime PM disabled" },
+	{ BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep usb_unwind[] = {
+	{ BS_TEXT, "usb_probe_interface failed: intfdata cleared, runtime PM disabled, autosuspend" },
+	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep usb_unwind_proposed[] = {
+	{ BS_RELEASE_ALL, NULL },
+	{ BS_TEXT, "usb_probe_interface failed: intfdata cleared, runtime PM disabled, autosuspend" },
+	{ BS_BINDING_END, NULL }, { BS_END, NULL } };
 static const BusStep generic_end[] = {
 	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
 static const BusStep device_del[] = {
@@ -79,6 +106,7 @@ static const BusStep *const scripts[BUS_COUNT][2][2] = {
 			   { platform_unwind, platform_unwind_proposed } },
 	[BUS_SPI] = { { spi_unbind, spi_unbind_proposed }, { spi_unwind, spi_unwind_proposed } },
 	[BUS_I2C] = { { i2c_unbind, i2c_unbind }, { i2c_unwind, i2c_unwind } },
+	[BUS_USB] = { { usb_unbind, usb_unbind_proposed }, { usb_unwind, usb_unwind_proposed } },
 };
 
 static const char *const probe_text[BUS_COUNT] = {
@@ -87,7 +115,26 @@ static const char *const probe_text[BUS_COUNT] = {
 	[BUS_PLATFORM] = "platform_probe: dev_pm_domain_attach",
 	[BUS_SPI] = "spi_probe: dev_pm_domain_attach",
 	[BUS_I2C] = "i2c_device_probe: dev_pm_domain_attach",
+	[BUS_USB] = "usb_probe_interface: autoresume, runtime PM active",
 };
+
+static const char *const bus_names[BUS_COUNT] = {
+	[BUS_GENERIC] = "generic", [BUS_PCI] = "pci", [BUS_PLATFORM] = "platform",
+	[BUS_SPI] = "spi", [BUS_I2C] = "i2c", [BUS_USB] = "usb",
+};
+
+int model_bus_by_name(const char *name)
+{
+	for (int i = 0; i < BUS_COUNT; i++)
+		if (!strcmp(bus_names[i], name))
+			return i;
+	return -1;
+}
+
+const char *model_bus_name(ModelBus bus)
+{
+	return bus < BUS_COUNT ? bus_names[bus] : "?";
+}
 
 const BusStep *bus_script(const Model *m, bool probe_failed)
 {

@@ -24,8 +24,9 @@ static const char usage_text[] =
 	"unbind order, and print each transition and each finding.\n"
 	"\n"
 	"Trace syntax (one event a line, '#' starts a comment):\n"
-	"  bus pci|platform|spi|i2c|generic   the device's bus (first; default generic:\n"
-	"                                     only the driver core's order is assumed)\n"
+	"  bus NAME                           the device's bus, one of %s\n"
+	"                                     (first; default generic: only the driver\n"
+	"                                     core's order is assumed)\n"
 	"  msi-domain its|none                MSI parent with per-device msi_prepare state\n"
 	"  probe | probe-fails | remove | unbind\n"
 	"  handler-begin | handler-end        a hard IRQ handler runs in between\n"
@@ -42,11 +43,15 @@ static const char usage_text[] =
 	"is one, 2 on a usage, spec or trace error.\n"
 	"\n"
 	"Options:\n"
-	"  --semantics PROFILE  kernel semantics (default 6.12):\n";
+	"  --semantics PROFILE  kernel semantics (default %s):\n";
 
 static void usage(FILE *f)
 {
-	fputs(usage_text, f);
+	char buses[128];
+	size_t n = 0;
+	for (int b = 0; b < BUS_COUNT && n < sizeof buses; b++)
+		n += (size_t)snprintf(buses + n, sizeof buses - n, "%s%s", b ? "|" : "", model_bus_name((ModelBus)b));
+	fprintf(f, usage_text, buses, profile_name(profile_default()));
 	for (int i = 0; profile_at(i); i++)
 		fprintf(f, "      %-9s %s\n", profile_name(profile_at(i)), profile_summary(profile_at(i)));
 	fputs("  --spec FILE          API spec (default: api.spec of the data folder,\n"

@@ -48,7 +48,9 @@ typedef struct ModelOrigin {
 
 typedef enum { MODEL_SUCCESS, MODEL_FAILURE, MODEL_UNKNOWN } ModelOutcome;
 
-typedef enum { BUS_GENERIC, BUS_PCI, BUS_PLATFORM, BUS_SPI, BUS_I2C, BUS_COUNT } ModelBus;
+/* The buses whose probe, unwind and unbind sequences the model knows
+ * (bus.c); any other bus is BUS_GENERIC, the driver core's order only. */
+typedef enum { BUS_GENERIC, BUS_PCI, BUS_PLATFORM, BUS_SPI, BUS_I2C, BUS_USB, BUS_COUNT } ModelBus;
 
 /* The rules the model raises (their ids are declared in model/rules.def). */
 typedef enum {
@@ -109,7 +111,8 @@ const char *profile_names(char *buf, size_t size);
 /* Load the spec at PATH, whose profiles= name the model's profiles. */
 Spec *model_spec_load(const char *path, char *err, int errlen);
 
-/* Bus names: pci, platform, spi, i2c, generic.  -1 if unknown. */
+/* Bus names (generic, pci, platform, spi, i2c, usb: the names of
+ * data/drivers.tbl); -1 if the model has no sequence of its own for NAME. */
 int model_bus_by_name(const char *name);
 const char *model_bus_name(ModelBus bus);
 

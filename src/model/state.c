@@ -19,24 +19,6 @@
 
 #include "model/internal.h"
 
-static const char *const bus_names[BUS_COUNT] = {
-	[BUS_GENERIC] = "generic", [BUS_PCI] = "pci", [BUS_PLATFORM] = "platform",
-	[BUS_SPI] = "spi", [BUS_I2C] = "i2c",
-};
-
-int model_bus_by_name(const char *name)
-{
-	for (int i = 0; i < BUS_COUNT; i++)
-		if (!strcmp(bus_names[i], name))
-			return i;
-	return -1;
-}
-
-const char *model_bus_name(ModelBus bus)
-{
-	return bus < BUS_COUNT ? bus_names[bus] : "?";
-}
-
 Model *model_new(const Spec *spec, const Profile *profile, ModelBus bus, char *err, int errlen)
 {
 	int index = spec_profile_index(spec, profile->name);

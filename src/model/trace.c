@@ -4,8 +4,9 @@
  * A trace is one event a line; '#' starts a comment (so golden-test
  * directives live in the trace itself):
  *
- *   bus pci|platform|spi|i2c|generic   which bus binds the device (before
- *                                      any other event; default generic)
+ *   bus NAME                           which bus binds the device (before
+ *                                      any other event; default generic;
+ *                                      model_bus_by_name knows the names)
  *   msi-domain its|none                the MSI parent keeps per-device
  *                                      state from msi_prepare (GICv3 ITS)
  *   probe                              the bus probes; the driver's probe runs

@@ -3,10 +3,20 @@
  *
  * A maintainer reading a result needs to know what it covers: how many
  * files were seen, parsed and skipped (and why), how many drivers were
- * found per bus, how much of the parsed text the parser could not read,
- * and what the run cost.  A silent skip would make "no findings" a lie.
+ * found per bus (and which buses the model knows no sequence for), how
+ * much of the parsed text the parser could not read, and what the run
+ * cost.  A silent skip would make "no findings" a lie.
  */
+#include "model/model.h"
 #include "report/report.h"
+
+/* A bus of drivers.tbl that drivers were found on but the model has no
+ * sequence for: their probe failure and unbind follow the driver core's
+ * order only. */
+static bool generic_bus(const DirResult *t, const Bus *bus, int b)
+{
+	return t->drivers_by_bus[b] && model_bus_by_name(bus->name) < 0;
+}
 
 void summary_print(FILE *f, const DirResult *t, const Tables *tab, const RunStats *rs)
 {
@@ -33,6 +43,9 @@ void summary_print(FILE *f, const DirResult *t, const Tables *tab, const RunStat
 	if (t->drivers_partial)
 		fprintf(f, "; %zu partially analysed (a bound was hit)", t->drivers_partial);
 	fputc('\n', f);
+	for (int b = 0; b < tab->buses.nbuses; b++)
+		if (generic_bus(t, &tab->buses.buses[b], b))
+			fprintf(f, "teardown: %s: unbind order modelled as generic\n", tab->buses.buses[b].name);
 	fprintf(f, "teardown: parse errors: %.3f%% of parsed bytes\n",
 		t->bytes_parsed ? 100.0 * t->error_bytes / t->bytes_parsed : 0.0);
 	fprintf(f, "teardown: %.2f s wall, %.2f s CPU, %d threads, peak memory %.1f MiB\n", rs->wall,
@@ -43,12 +56,15 @@ void summary_print(FILE *f, const DirResult *t, const Tables *tab, const RunStat
 
 json_t *summary_json(const DirResult *t, const Tables *tab, const RunStats *rs)
 {
-	json_t *skipped = json_object(), *drivers = json_object();
+	json_t *skipped = json_object(), *drivers = json_object(), *generic = json_array();
 	for (int k = 1; k < SKIP_COUNT; k++)
 		json_object_set_new(skipped, skip_reason_name[k], json_integer((json_int_t)t->skipped[k]));
-	for (int b = 0; b < tab->buses.nbuses; b++)
+	for (int b = 0; b < tab->buses.nbuses; b++) {
 		json_object_set_new(drivers, tab->buses.buses[b].name,
 				    json_integer((json_int_t)t->drivers_by_bus[b]));
+		if (generic_bus(t, &tab->buses.buses[b], b))
+			json_array_append_new(generic, json_str(tab->buses.buses[b].name));
+	}
 	json_t *j = json_object();
 	json_object_set_new(j, "files_seen", json_integer((json_int_t)t->files_seen));
 	json_object_set_new(j, "skipped", skipped);
@@ -57,6 +73,10 @@ json_t *summary_json(const DirResult *t, const Tables *tab, const RunStats *rs)
 	json_object_set_new(j, "error_bytes", json_integer((json_int_t)t->error_bytes));
 	json_object_set_new(j, "drivers", drivers);
 	json_object_set_new(j, "drivers_partial", json_integer((json_int_t)t->drivers_partial));
+	if (json_array_size(generic)) /* absent when every bus has its own sequence */
+		json_object_set_new(j, "modelled_as_generic", generic);
+	else
+		json_decref(generic);
 	json_object_set_new(j, "findings", json_integer((json_int_t)t->findings));
 	json_object_set_new(j, "warnings", json_integer((json_int_t)t->warnings));
 	json_object_set_new(j, "wall_seconds", json_real(rs->wall));
