@@ -57,4 +57,14 @@ void dir_analysis_free(DirAnalysis *da);
 /* Replay DRIVER and append what the model rejects to OUT. */
 void analyze_driver(DirAnalysis *da, const Driver *driver, FindingVec *out, DriverReport *report);
 
+/* A driver not every path of which was replayed: WHY names the bound. */
+typedef void PartialFn(void *ctx, const Driver *driver, const char *why);
+
+/* Replay every driver of one directory (FILES, joined into DRIVERS) and
+ * append the findings to FOUND, sorted by place; their strings live in
+ * ARENA.  PARTIAL (if not NULL) hears of each driver cut short by a bound;
+ * returns how many were (dir.c). */
+size_t analyze_dir(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, const DriverVec *drivers,
+		   Arena *arena, FindingVec *found, PartialFn *partial, void *ctx);
+
 #endif

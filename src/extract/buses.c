@@ -37,6 +37,8 @@ static const char *read_line(const DataLine *l, void *ctx)
 			return "expected: bus NAME STRUCT";
 		if (find_bus(t, l->field[1]))
 			return "bus defined twice";
+		if (t->nbuses == MAX_BUSES)
+			return "too many buses (MAX_BUSES in extract.h)";
 		t->buses = xrealloc(t->buses, (t->nbuses + 1) * sizeof *t->buses);
 		t->buses[t->nbuses++] = (Bus){ xstrdup(l->field[1]), xstrdup(l->field[2]), NULL, NULL, 0 };
 		return NULL;

@@ -25,6 +25,7 @@ struct Bus {
 };
 
 /* The tables of data/drivers.tbl, loaded once. */
+enum { MAX_BUSES = 32 };
 typedef struct {
 	Bus *buses;
 	int nbuses;

@@ -52,6 +52,19 @@ void diag_print(FILE *f, const Finding *fd)
 	}
 }
 
+static void print_findings(const Printer *p, const DriverVec *drivers, const FindingVec *found, FILE *out,
+			   json_t *items)
+{
+	for (size_t i = 0; i < found->n; i++) {
+		if (items)
+			json_array_append_new(items, diag_json(&found->v[i]));
+		else
+			diag_print(out, &found->v[i]);
+	}
+}
+
+const Printer findings_printer = { .key = "findings", .findings = true, .dir = print_findings };
+
 json_t *json_str(const char *s)
 {
 	json_t *j = json_string(s ? s : "");
