@@ -2,7 +2,7 @@
  * driver.c — the life of one driver, replayed: probe, then either probe
  * failure or remove and unbind.
  *
- * This is the driver core's sequence (shared/kernel-semantics.md §2): the
+ * This is the driver core's sequence (docs/semantics.md, 2): the
  * bus probes the driver; a probe that fails is unwound by the bus and its
  * devres released; a probe that succeeds is later undone by remove() and
  * the bus's unbind sequence, then devres release in LIFO order.  The model

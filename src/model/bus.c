@@ -33,7 +33,7 @@
  *
  * The proposed profile releases the driver's devres before the bus tears
  * down its own state.  The probe-failure sequences are the same steps in
- * the bus's error-path order (kernel-semantics.md 2.3).
+ * the bus's error-path order (docs/semantics.md, 3).
  */
 #include <string.h>
 

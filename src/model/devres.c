@@ -12,7 +12,7 @@
  * to run a callback before the next one is released.
  *
  * This file also holds the driver-facing group and action APIs, whose
- * WARN/BUG cases (kernel-semantics.md 1.3, 1.4) become findings.
+ * WARN/BUG cases (docs/semantics.md, 1) become findings.
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * irq.c: IRQ requests and frees (kernel-semantics.md 6).
+ * irq.c: IRQ requests and frees (docs/semantics.md, 7).
  *
  * An IRQ is identified by its number's symbol and its dev_id, as
  * free_irq() matches the action by dev_id.  An IRQ whose number came from
@@ -35,7 +35,7 @@ static const char *irq_symbol(Model *m, const SpecEntry *e, const char *const *a
 	}
 	const char *irq = intern(m->pool, arg(e, ARG_IRQ, args, nargs));
 	*vector = irq ? link_vector(m, irq) : -1;
-	/* MSI (not MSI-X) replaces dev->irq with its first vector (kernel-semantics.md 4.1). */
+	/* MSI (not MSI-X) replaces dev->irq with its first vector (docs/semantics.md, 5). */
 	size_t len = irq ? strlen(irq) : 0;
 	if (*vector < 0 && len > 5 && !strcmp(irq + len - 5, "->irq") && m->pci.vectors == VEC_MSI)
 		*vector = 0;

@@ -1,7 +1,7 @@
 /*
  * msi.c: MSI/MSI-X vectors, their devres, and MSI domain per-device state.
  *
- * kernel-semantics.md 4: the first MSI or MSI-X setup adds the
+ * docs/semantics.md, 5: the first MSI or MSI-X setup adds the
  * msi_device_data_release node (once, for managed and unmanaged drivers)
  * and, on a managed device with the hybrid, the pcim_msi_release action
  * (once per binding, guarded by is_msi_managed).  Freeing is idempotent:

@@ -1,5 +1,5 @@
 /*
- * pci.c: PCI enable, managed mode and INTx (kernel-semantics.md 3 and 5).
+ * pci.c: PCI enable, managed mode and INTx (docs/semantics.md, 4 and 6).
  *
  * Two managed-mode models, chosen by the profile:
  *  - 6.1 keeps one pcim_release node per binding holding a struct
