@@ -203,11 +203,7 @@ static int cmd_names(int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return usage(stderr, 2);
-	static Tables t; /* lives as long as the process: static, so leak checkers see it */
-	if (tables_load(&t) < 0)
-		return 2;
-	names_print(stdout, &t);
-	return flush_stdout(0);
+	return names_run();
 }
 
 int main(int argc, char **argv)

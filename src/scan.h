@@ -37,8 +37,9 @@ typedef struct {
 /* Load every table of the data folder (and check the parser's ABI); on an
  * error say so on stderr and return -1. */
 int tables_load(Tables *t);
-/* `teardown names`: the prefilter's identifiers, sorted, one a line. */
-void names_print(FILE *f, const Tables *t);
+/* `teardown names`: load the tables and print the prefilter's
+ * identifiers, sorted, one a line; the exit status. */
+int names_run(void);
 
 /* Flush stdout and return RC, or 2 with a message when a write to it
  * failed (a full disk, a closed pipe): a lost line is an error. */

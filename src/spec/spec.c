@@ -86,11 +86,6 @@ static const struct { const char *name; unsigned flag; } flag_names[] = {
 	{ "msi", SPEC_IRQ_MSI }, { "msix", SPEC_IRQ_MSIX },
 };
 
-const char *spec_event_name(SpecEvent ev)
-{
-	return ev < EV_COUNT ? event_names[ev] : "?";
-}
-
 /* What a line's interpreter hands the data-file reader: the spec being
  * built, and room for an error message naming what is wrong. */
 typedef struct {

@@ -120,6 +120,5 @@ bool spec_entry_in_profile(const SpecEntry *e, int profile_index);
 /* Does this API name a wrong (unmanaged) release for the managed acquire e? */
 bool spec_is_wrong_release(const SpecEntry *e, const char *release);
 
-const char *spec_event_name(SpecEvent ev);
 
 #endif
