@@ -36,27 +36,25 @@ static const char *read_line(const DataLine *l, void *ctx)
 	}
 	if (rule_by_id(ld->t, l->field[1]))
 		return "rule listed twice";
-	Rule *r = xcalloc(1, sizeof *r);
-	r->id = xstrdup(l->field[1]);
-	r->reported = strcmp(l->field[2], "off") != 0;
-	if (!strcmp(l->field[2], severity_name(SEV_WARNING)))
-		r->max = SEV_WARNING;
-	else if (!strcmp(l->field[2], severity_name(SEV_NOTE)) || !r->reported)
-		r->max = SEV_NOTE;
-	else
+	const char *sev = l->field[2], *scope = l->field[3];
+	bool off = !strcmp(sev, "off");
+	if (!off && strcmp(sev, severity_name(SEV_WARNING)) && strcmp(sev, severity_name(SEV_NOTE)))
 		return "SEVERITY is warning, note or off";
-	if (strcmp(l->field[3], "place") && strcmp(l->field[3], "driver"))
+	if (strcmp(scope, "place") && strcmp(scope, "driver"))
 		return "SCOPE is place or driver";
-	r->per_driver = !strcmp(l->field[3], "driver");
-	int first = 4;
-	if (!strncmp(l->field[4], "unless=", 7)) {
-		if (model_rule_by_name(l->field[4] + 7) < 0)
-			return "unless= names no rule of the model (src/model/rules.def)";
-		r->unless = xstrdup(l->field[4] + 7);
-		first = 5;
-	}
+	const char *unless = strncmp(l->field[4], "unless=", 7) ? NULL : l->field[4] + 7;
+	if (unless && model_rule_by_name(unless) < 0)
+		return "unless= names no rule of the model (src/model/rules.def)";
+	int first = unless ? 5 : 4;
 	if (first >= l->nfields)
 		return "missing DESCRIPTION";
+	/* Checked: now the rule. */
+	Rule *r = xcalloc(1, sizeof *r);
+	r->id = xstrdup(l->field[1]);
+	r->reported = !off;
+	r->max = !strcmp(sev, severity_name(SEV_WARNING)) ? SEV_WARNING : SEV_NOTE;
+	r->per_driver = !strcmp(scope, "driver");
+	r->unless = unless ? xstrdup(unless) : NULL;
 	/* Re-join the description the splitter cut into fields. */
 	size_t n = 0;
 	for (int i = first; i < l->nfields; i++)
