@@ -72,9 +72,11 @@ check: teardown
 # so ./teardown is never replaced by an instrumented binary.  Each folder gets
 # a `data` link, so the binaries find data/ as ./teardown does (beside the
 # executable).
+# -Werror=int-conversion: clang only warns where gcc refuses a string passed
+# for an enum (a rule id given as text instead of model/rules.def's RULE_*).
 SAN_CC     ?= clang
 SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE -pthread -Isrc -I$(RUNTIME_DIR)/include -MMD -MP
+SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Werror=int-conversion -pthread -Isrc -I$(RUNTIME_DIR)/include -MMD -MP
 ASAN_OBJS  := $(OBJS:build/%=build/asan/%)
 FUZZ_OBJS  := $(filter-out %/src/main.o,$(OBJS:build/%=build/fuzz/%))
 

@@ -23,10 +23,6 @@ static Parser *fuzz_parser;
 
 static void fuzz_front_init(void)
 {
-	char err[256];
-	if (parse_check_abi(err, sizeof err) < 0)
-		fatal("%s", err);
-	extract_init();
 	if (tables_load(&fuzz_tables) < 0)
 		fatal("cannot load data tables");
 	fuzz_parser = parser_new(FUZZ_PARSE_TIMEOUT_US);

@@ -16,7 +16,6 @@
 #include <stdio.h>
 
 #include "front.h"
-#include "report/report.h"
 
 static FILE *sink;
 

@@ -1,5 +1,18 @@
 /*
- * scan.c — run the pipeline over a tree on worker threads.
+ * scan.c — the pipeline, over a tree, on worker threads.
+ *
+ *   walk (scan_run)                 the directories under the paths, in order
+ *   per directory (scan_dir):
+ *     read                          each file's text, or why it is skipped;
+ *                                   the prefilter (a directory with no
+ *                                   driver struct is done with here)
+ *     choose items                  split the candidates into top-level
+ *                                   items, choose those a driver reaches
+ *     parse, extract                the chosen items, each on its own; facts
+ *     join                          drivers: struct, registration, callbacks
+ *     analyze                       replay each driver through the model
+ *     report                        the command's printer
+ *   summary (scan_run)              what was covered, on stderr
  *
  * The unit of work is a directory: a driver's callbacks live in its own
  * directory, so a worker that holds one directory's facts can join and
@@ -7,16 +20,14 @@
  * walk order from a shared counter; the main thread prints each directory's
  * result as soon as it and all before it are done.  Output is therefore in
  * walk order whatever the scheduling, and memory holds only the directories
- * in flight.
+ * in flight.  A file skipped for any reason but the prefilter or
+ * reachability gets a notice on stderr; every file is counted once.
  *
- * Per file the stages are: read (or skip, with a reason) → prefilter →
- * mask kernel macros → split into top-level items; per directory, the items
- * a driver can reach are chosen (parse/select.c); per file again, parse
- * those items → extract.  A file skipped for any reason but the prefilter
- * or reachability gets a notice on stderr; every file is counted once.
+ * `teardown facts` runs the same stages, up to extraction, on one file.
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,80 +35,41 @@
 #include <tree_sitter/api.h>
 #include <unistd.h>
 
-#include "report/report.h"
+#include <sys/resource.h>
+#include <sys/stat.h>
+
 #include "scan.h"
 #include "util/clex.h"
-#include "util/datafile.h"
 
-static const char *add_prefilter_names(const DataLine *l, void *ctx);
-static void add_kind(StrSet *set, const char *name, unsigned kind);
-
-int tables_load(Tables *t)
-{
-	*t = (Tables){ 0 };
-	if (bus_table_load(&t->buses) < 0 || conventions_load(&t->conv) < 0 ||
-	    macro_table_load(&t->macros) < 0 || rule_table_load(&t->rules) < 0)
-		return -1;
-	char path[4096], err[512];
-	data_path("api.spec", path, sizeof path);
-	if (!(t->spec = spec_load(path, err, sizeof err))) {
-		fprintf(stderr, "teardown: %s\n", err);
-		return -1;
-	}
-	/* A file is worth parsing if it mentions a driver struct, or an API
-	 * the spec knows; an item roots the parse if it names a driver struct
-	 * or a registration function.  All these lists are data. */
-	for (int i = 0; i < t->buses.nbuses; i++)
-		add_kind(&t->prefilter, t->buses.buses[i].struct_name,
-			 MENTION_API | MENTION_DRIVER | MENTION_ROOT);
-	for (size_t i = 0; i < t->buses.registers.cap; i++)
-		if (strset_key_at(&t->buses.registers, i))
-			add_kind(&t->prefilter, strset_key_at(&t->buses.registers, i), MENTION_ROOT);
-	int n;
-	const char *const *names = spec_names(t->spec, &n);
-	for (int i = 0; i < n; i++)
-		add_kind(&t->prefilter, names[i], MENTION_API);
-	/* The helpers that store, load or point into driver memory make a
-	 * function worth replaying too (drvdata getters, flag setters). */
-	for (size_t i = 0; i < t->conv.names.cap; i++) {
-		const Convention *c = strset_value_at(&t->conv.names, i);
-		if (c && c->kind >= CONV_BUILTIN)
-			add_kind(&t->prefilter, strset_key_at(&t->conv.names, i), MENTION_API);
-	}
-	return datafile_read("prefilter", add_prefilter_names, &t->prefilter);
-}
-
-static void add_kind(StrSet *set, const char *name, unsigned kind)
-{
-	unsigned old = (unsigned)(uintptr_t)strset_get(set, name, strlen(name), NULL);
-	strset_set(set, name, (void *)(uintptr_t)(old | kind));
-}
-
-static const char *add_prefilter_names(const DataLine *l, void *ctx)
-{
-	for (int i = 0; i < l->nfields; i++)
-		add_kind(ctx, l->field[i], MENTION_API);
-	return NULL;
-}
+/* What a worker produces for one directory; printed by the main thread in
+ * walk order, so output never depends on scheduling. */
+typedef struct {
+	ScanCounts counts;
+	char *messages; /* notices for stderr */
+	size_t messages_len;
+	char *out; /* stdout text */
+	size_t out_len;
+	json_t *items; /* or JSON items, with --format json */
+} DirResult;
 
 typedef struct {
 	const ScanOptions *o;
 	const Tables *t;
+	const Printer *printer;
+	AnalyzeConfig cfg;
 	WalkResult walk;
 	DirResult *results;
 	atomic_bool *done;
 	atomic_size_t next;
 	atomic_size_t files_done;
-	DirConsumer *consume;
-	void *ctx;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 } Scan;
 
-static void note(FILE *msg, const WalkFile *f, SkipReason r, const char *detail)
+static void note(FILE *msg, const char *name, SkipReason r, const char *detail)
 {
 	fputs("teardown: skipped ", msg);
-	print_escaped(msg, f->rel[0] ? f->rel : f->path);
+	print_escaped(msg, name);
 	fprintf(msg, ": %s", skip_reason_name[r]);
 	if (detail && *detail)
 		fprintf(msg, " (%s)", detail);
@@ -140,16 +112,23 @@ typedef struct {
 	Scan *s;
 	Parser *parser;
 	const WalkDir *d;
-	DirResult *res;
-	FILE *msg;
+	ScanCounts *counts;
+	FILE *msg;        /* notices for stderr */
+	bool as_given;    /* notices name files as given (facts), not by their tree path */
 	char **srcs;      /* per file: its text while it may be parsed */
 	size_t *lens;
 	SelectFile *sel;  /* per file: masked text and items of the candidates */
-	bool *noted;      /* per file: skipped while reading, counted then */
+	SkipReason *noted; /* per file: why it was skipped while reading (counted then), or SKIP_NONE */
 	bool *timed_out;  /* per file: the last parse gave up */
 	FileFacts *facts; /* of the files parsed, in walk order */
 	size_t nfacts;
 } DirScan;
+
+/* The name notices give file F. */
+static const char *shown(const DirScan *ds, const WalkFile *f)
+{
+	return ds->as_given || !f->rel[0] ? f->path : f->rel;
+}
 
 /* Read file I; on failure count and note why.  Its text, or NULL. */
 static char *read_one(DirScan *ds, size_t i)
@@ -162,9 +141,9 @@ static char *read_one(DirScan *ds, size_t i)
 	if (why == SKIP_NONE)
 		src = read_source(f, READ_LIMIT, &ds->lens[i], &why, detail, sizeof detail), why_detail = detail;
 	if (why != SKIP_NONE) {
-		ds->res->skipped[why]++;
-		note(ds->msg, f, why, why_detail);
-		ds->noted[i] = true;
+		ds->counts->skipped[why]++;
+		note(ds->msg, shown(ds, f), why, why_detail);
+		ds->noted[i] = why;
 	}
 	return src;
 }
@@ -223,7 +202,7 @@ static bool read_dir(DirScan *ds)
 	bool has_driver = false;
 	bool *later = xcalloc(ds->d->nfiles ? ds->d->nfiles : 1, sizeof *later);
 	for (size_t i = 0; i < ds->d->nfiles; i++) {
-		ds->res->files_seen++;
+		ds->counts->files_seen++;
 		if (!(ds->srcs[i] = read_one(ds, i)))
 			continue;
 		if (might_name_driver(t, ds->srcs[i], ds->lens[i])) {
@@ -307,12 +286,26 @@ bool parse_reachable(const Tables *t, Parser *parser, const char *path, const ch
 	return ok;
 }
 
-/* Choose the reachable items of the candidates and parse them into facts. */
+/* The items of the files worth parsing: every candidate not too large. */
+static void split_candidates(DirScan *ds)
+{
+	for (size_t i = 0; i < ds->d->nfiles; i++)
+		if (ds->srcs[i] && ds->lens[i] <= ds->s->o->max_size)
+			split_file(&ds->sel[i], ds->srcs[i], ds->lens[i]);
+}
+
+/* Choose the items of the candidates that a driver reaches. */
+static void choose_items(DirScan *ds)
+{
+	const Tables *t = ds->s->t;
+	SelectRules rules = select_rules(t, ds->s->printer->every_function);
+	select_items(ds->sel, ds->d->nfiles, &t->prefilter, &rules);
+}
+
+/* Parse the chosen items of each candidate and extract their facts. */
 static void parse_chosen(DirScan *ds)
 {
 	const Tables *t = ds->s->t;
-	SelectRules rules = select_rules(t, ds->s->o->every_function);
-	select_items(ds->sel, ds->d->nfiles, &t->prefilter, &rules);
 	free_facts(ds);
 	for (size_t i = 0; i < ds->d->nfiles; i++) {
 		const SelectFile *sf = &ds->sel[i];
@@ -375,100 +368,145 @@ static bool adopt_unresolved(DirScan *ds, const DriverVec *drivers)
 	return added;
 }
 
-/* Count every file of the directory once, by what finally became of it. */
-static void account(DirScan *ds, bool has_driver)
+/* Count every file of the directory once, by what finally became of it;
+ * the reason a file was not parsed goes to WHY[i] (SKIP_NONE: parsed). */
+static void account(DirScan *ds, bool has_driver, SkipReason *why)
 {
-	DirResult *res = ds->res;
+	ScanCounts *c = ds->counts;
 	char detail[256];
 	for (size_t i = 0, k = 0; i < ds->d->nfiles; i++) {
 		const WalkFile *f = &ds->d->files[i];
 		const SelectFile *sf = &ds->sel[i];
-		if (ds->noted[i])
+		SkipReason r = SKIP_NONE;
+		if (ds->noted[i]) {
+			why[i] = ds->noted[i];
 			continue;
+		}
 		if (!has_driver) {
-			res->skipped[SKIP_NO_DRIVER]++;
+			r = SKIP_NO_DRIVER;
 		} else if (!ds->srcs[i]) {
-			res->skipped[SKIP_NO_API]++;
+			r = SKIP_NO_API;
 		} else if (!sf->text) {
-			res->skipped[SKIP_TOO_LARGE]++;
+			r = SKIP_TOO_LARGE;
 			snprintf(detail, sizeof detail, "%zu bytes, parse limit %zu (--max-size)", ds->lens[i],
 				 ds->s->o->max_size);
-			note(ds->msg, f, SKIP_TOO_LARGE, detail);
+			note(ds->msg, shown(ds, f), SKIP_TOO_LARGE, detail);
 		} else if (!sf->chosen.n) {
-			res->skipped[SKIP_UNREACHABLE]++;
+			r = SKIP_UNREACHABLE;
 		} else if (ds->timed_out[i]) {
-			res->skipped[SKIP_PARSE_TIMEOUT]++;
+			r = SKIP_PARSE_TIMEOUT;
 			snprintf(detail, sizeof detail, "gave up after %llu ms (--parse-timeout)",
 				 (unsigned long long)(ds->s->o->parse_timeout_us / 1000));
-			note(ds->msg, f, SKIP_PARSE_TIMEOUT, detail);
+			note(ds->msg, shown(ds, f), SKIP_PARSE_TIMEOUT, detail);
 		} else {
-			for (size_t c = 0; c < sf->chosen.n; c++)
-				res->bytes_parsed += sf->chosen.v[c].end - sf->chosen.v[c].start;
-			res->bytes_candidate += ds->lens[i];
-			res->error_bytes += ds->facts[k++].error_bytes;
+			for (size_t n = 0; n < sf->chosen.n; n++)
+				c->bytes_parsed += sf->chosen.v[n].end - sf->chosen.v[n].start;
+			c->bytes_candidate += ds->lens[i];
+			c->error_bytes += ds->facts[k++].error_bytes;
 		}
+		c->skipped[r] += r != SKIP_NONE;
+		why[i] = r;
 	}
 }
 
-static void scan_dir(Scan *s, Parser *parser, size_t di)
+static DirScan dir_open(Scan *s, Parser *parser, const WalkDir *d, ScanCounts *counts, FILE *msg)
 {
-	const WalkDir *d = &s->walk.dirs.v[di];
 	size_t n = d->nfiles;
-	DirResult *res = &s->results[di];
-	DirScan ds = {
+	return (DirScan){
 		.s = s,
 		.parser = parser,
 		.d = d,
-		.res = res,
-		.msg = open_memstream(&res->messages, &res->messages_len),
-		.srcs = xcalloc(n, sizeof *ds.srcs),
-		.lens = xcalloc(n, sizeof *ds.lens),
-		.sel = xcalloc(n, sizeof *ds.sel),
-		.noted = xcalloc(n, sizeof *ds.noted),
-		.timed_out = xcalloc(n, sizeof *ds.timed_out),
-		.facts = xcalloc(n, sizeof *ds.facts),
+		.counts = counts,
+		.msg = msg,
+		.srcs = xcalloc(n, sizeof(char *)),
+		.lens = xcalloc(n, sizeof(size_t)),
+		.sel = xcalloc(n, sizeof(SelectFile)),
+		.noted = xcalloc(n, sizeof(SkipReason)),
+		.timed_out = xcalloc(n, sizeof(bool)),
+		.facts = xcalloc(n, sizeof(FileFacts)),
 	};
+}
+
+static void dir_close(DirScan *ds)
+{
+	free_facts(ds);
+	for (size_t i = 0; i < ds->d->nfiles; i++) {
+		free(ds->srcs[i]);
+		VEC_FREE(&ds->sel[i].items);
+		VEC_FREE(&ds->sel[i].names);
+		VEC_FREE(&ds->sel[i].chosen);
+	}
+	free(ds->srcs);
+	free(ds->lens);
+	free(ds->sel);
+	free(ds->noted);
+	free(ds->timed_out);
+	free(ds->facts);
+}
+
+static void note_partial(void *ctx, const Driver *d, const char *why)
+{
+	FILE *msg = ctx;
+	fputs("teardown: partially analysed ", msg);
+	print_escaped(msg, d->file->rel);
+	fprintf(msg, ": %s (%s)\n", d->name, why);
+}
+
+/* One directory of the walk through the pipeline, in a worker. */
+static void scan_dir(Scan *s, Parser *parser, size_t di)
+{
+	const WalkDir *d = &s->walk.dirs.v[di];                     /* walk: its files */
+	DirResult *res = &s->results[di];
+	ScanCounts *c = &res->counts;
+	FILE *msg = open_memstream(&res->messages, &res->messages_len);
 	FILE *out = open_memstream(&res->out, &res->out_len);
 	res->items = s->o->json ? json_array() : NULL;
-
-	bool has_driver = read_dir(&ds);
-	for (size_t i = 0; has_driver && i < n; i++)
-		if (ds.srcs[i] && ds.lens[i] <= s->o->max_size)
-			split_file(&ds.sel[i], ds.srcs[i], ds.lens[i]);
+	DirScan ds = dir_open(s, parser, d, c, msg);
+	SkipReason *why = xcalloc(d->nfiles, sizeof *why);
 	DriverVec drivers = { 0 };
+
+	bool has_driver = read_dir(&ds);                            /* read, prefilter */
 	if (has_driver) {
-		parse_chosen(&ds);
-		join_drivers(ds.facts, ds.nfacts, &drivers);
-		if (adopt_unresolved(&ds, &drivers)) {
+		split_candidates(&ds);                              /* choose items */
+		choose_items(&ds);
+		parse_chosen(&ds);                                  /* parse, extract */
+		join_drivers(ds.facts, ds.nfacts, &drivers);        /* join */
+		if (adopt_unresolved(&ds, &drivers)) {              /* callbacks in files passed over */
 			drivers_free(&drivers);
+			choose_items(&ds);
 			parse_chosen(&ds);
 			join_drivers(ds.facts, ds.nfacts, &drivers);
 		}
 	}
-	account(&ds, has_driver);
-	atomic_fetch_add(&s->files_done, n);
-	for (size_t i = 0; i < drivers.n; i++) {
-		const Bus *b = drivers.v[i].bus;
-		res->drivers_by_bus[b - s->t->buses.buses]++;
+	account(&ds, has_driver, why);
+	atomic_fetch_add(&s->files_done, d->nfiles);
+	for (size_t i = 0; i < drivers.n; i++)
+		c->drivers_by_bus[drivers.v[i].bus - s->t->buses.buses]++;
+
+	Arena arena = { 0 }; /* the findings' strings */
+	FindingVec found = { 0 };
+	if (s->printer->findings)                                   /* analyze */
+		c->drivers_partial = analyze_dir(&s->cfg, ds.facts, ds.nfacts, &drivers, &arena, &found,
+						 note_partial, msg);
+	size_t kept = 0; /* latent warnings only when asked for */
+	for (size_t i = 0; i < found.n; i++) {
+		if (found.v[i].latent && !s->o->latent)
+			c->latent_hidden++;
+		else
+			found.v[kept++] = found.v[i];
 	}
-	s->consume(s->ctx, s->t, ds.facts, ds.nfacts, &drivers, out, res->items, res, ds.msg);
+	found.n = kept;
+	c->findings = found.n;
+	for (size_t i = 0; i < found.n; i++)
+		c->warnings += found.v[i].severity >= SEV_WARNING;
+	s->printer->dir(s->printer, &drivers, &found, out, res->items); /* report */
+
+	VEC_FREE(&found);
+	arena_free(&arena);
 	drivers_free(&drivers);
-	for (size_t i = 0; i < ds.nfacts; i++)
-		res->arena_bytes += ds.facts[i].arena.bytes;
-	free_facts(&ds);
-	for (size_t i = 0; i < n; i++) {
-		free(ds.srcs[i]);
-		VEC_FREE(&ds.sel[i].items);
-		VEC_FREE(&ds.sel[i].names);
-		VEC_FREE(&ds.sel[i].chosen);
-	}
-	free(ds.srcs);
-	free(ds.lens);
-	free(ds.sel);
-	free(ds.noted);
-	free(ds.timed_out);
-	free(ds.facts);
-	fclose(ds.msg);
+	free(why);
+	dir_close(&ds);
+	fclose(msg);
 	fclose(out);
 }
 
@@ -497,7 +535,7 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void merge(DirResult *total, const DirResult *r)
+static void merge(ScanCounts *total, const ScanCounts *r)
 {
 	total->files_seen += r->files_seen;
 	for (int k = 0; k < SKIP_COUNT; k++)
@@ -505,8 +543,6 @@ static void merge(DirResult *total, const DirResult *r)
 	total->bytes_parsed += r->bytes_parsed;
 	total->bytes_candidate += r->bytes_candidate;
 	total->error_bytes += r->error_bytes;
-	if (r->arena_bytes > total->arena_bytes) /* the largest directory's facts */
-		total->arena_bytes = r->arena_bytes;
 	for (int k = 0; k < MAX_BUSES; k++)
 		total->drivers_by_bus[k] += r->drivers_by_bus[k];
 	total->findings += r->findings;
@@ -515,54 +551,51 @@ static void merge(DirResult *total, const DirResult *r)
 	total->latent_hidden += r->latent_hidden;
 }
 
-int scan_paths(char **paths, int npaths, const ScanOptions *o, const Tables *t,
-	       DirConsumer *consume, void *ctx, DirResult *total)
+/* Wait for directory I's result, showing progress on a terminal. */
+static void wait_for(Scan *s, size_t i, size_t nfiles, double start, double *last, bool *shown)
 {
-	Scan s = { .o = o, .t = t, .consume = consume, .ctx = ctx };
-	for (int i = 0; i < npaths; i++)
-		if (walk_path(paths[i], &s.walk) < 0) {
-			walk_free(&s.walk);
-			return -1;
+	pthread_mutex_lock(&s->lock);
+	while (!atomic_load(&s->done[i])) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 200 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
 		}
-	size_t nfiles = 0;
-	for (size_t i = 0; i < s.walk.dirs.n; i++)
-		nfiles += s.walk.dirs.v[i].nfiles;
-	s.results = xcalloc(s.walk.dirs.n ? s.walk.dirs.n : 1, sizeof *s.results);
-	s.done = xcalloc(s.walk.dirs.n ? s.walk.dirs.n : 1, sizeof *s.done);
-	pthread_mutex_init(&s.lock, NULL);
-	pthread_cond_init(&s.cond, NULL);
+		pthread_cond_timedwait(&s->cond, &s->lock, &until);
+		double t_now = now();
+		if (s->o->progress && t_now - start > 1.0 && t_now - *last > 0.2) {
+			fprintf(stderr, "\r\033[Kteardown: %zu/%zu files, %.0f s", atomic_load(&s->files_done),
+				nfiles, t_now - start);
+			*last = t_now;
+			*shown = true;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+}
 
-	int jobs = o->jobs > 0 ? o->jobs : 1;
+/* Run the workers over S's walk; print each directory's result in walk
+ * order and sum the counts into TOTAL (and the JSON items into ALL). */
+static void run_workers(Scan *s, ScanCounts *total, json_t *all)
+{
+	size_t ndirs = s->walk.dirs.n, nfiles = 0;
+	for (size_t i = 0; i < ndirs; i++)
+		nfiles += s->walk.dirs.v[i].nfiles;
+	s->results = xcalloc(ndirs ? ndirs : 1, sizeof *s->results);
+	s->done = xcalloc(ndirs ? ndirs : 1, sizeof *s->done);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	int jobs = s->o->jobs > 0 ? s->o->jobs : 1;
 	pthread_t *th = xcalloc(jobs, sizeof *th);
 	for (int i = 0; i < jobs; i++)
-		if (pthread_create(&th[i], NULL, worker, &s))
+		if (pthread_create(&th[i], NULL, worker, s))
 			fatal("cannot start worker thread");
-
-	*total = (DirResult){ 0 };
-	json_t *all = o->json ? json_array() : NULL;
 	double start = now(), last_progress = 0;
 	bool progress_shown = false;
-	for (size_t i = 0; i < s.walk.dirs.n; i++) {
-		pthread_mutex_lock(&s.lock);
-		while (!atomic_load(&s.done[i])) {
-			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += 200 * 1000 * 1000;
-			if (until.tv_nsec >= 1000000000) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&s.cond, &s.lock, &until);
-			double t_now = now();
-			if (o->progress && t_now - start > 1.0 && t_now - last_progress > 0.2) {
-				fprintf(stderr, "\r\033[Kteardown: %zu/%zu files, %.0f s",
-					atomic_load(&s.files_done), nfiles, t_now - start);
-				last_progress = t_now;
-				progress_shown = true;
-			}
-		}
-		pthread_mutex_unlock(&s.lock);
-		DirResult *r = &s.results[i];
+	for (size_t i = 0; i < ndirs; i++) {
+		wait_for(s, i, nfiles, start, &last_progress, &progress_shown);
+		DirResult *r = &s->results[i];
 		if (progress_shown && r->messages_len)
 			fputs("\r\033[K", stderr);
 		fwrite(r->messages, 1, r->messages_len, stderr);
@@ -571,7 +604,7 @@ int scan_paths(char **paths, int npaths, const ScanOptions *o, const Tables *t,
 			json_array_extend(all, r->items);
 			json_decref(r->items);
 		}
-		merge(total, r);
+		merge(total, &r->counts);
 		free(r->messages);
 		free(r->out);
 	}
@@ -579,13 +612,131 @@ int scan_paths(char **paths, int npaths, const ScanOptions *o, const Tables *t,
 		pthread_join(th[i], NULL);
 	if (progress_shown)
 		fputs("\r\033[K", stderr);
-	total->items = all;
-	fflush(stdout);
 	free(th);
-	free(s.results);
-	free(s.done);
+	free(s->results);
+	free(s->done);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cond);
+}
+
+static RunStats run_stats(double start, int jobs)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (RunStats){
+		.wall = now() - start,
+		.cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6,
+		.peak_kib = ru.ru_maxrss,
+		.jobs = jobs,
+	};
+}
+
+int flush_stdout(int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	fprintf(stderr, "teardown: writing the output failed\n");
+	return 2;
+}
+
+int scan_run(char **paths, int npaths, const ScanOptions *o, const Printer *printer)
+{
+	static Tables t; /* lives as long as the process: static, so leak checkers see it */
+	if (tables_load(&t) < 0)
+		return 2;
+	double start = now();
+	if (printer->rule && !rules_matching(&t.rules, printer->rule)) {
+		fprintf(stderr, "teardown: no rule '%s' (see data/rules; a prefix such as irq-vectors lists them all)\n",
+			printer->rule);
+		return 2;
+	}
+	Scan s = { .o = o, .t = &t, .printer = printer, .cfg = analyze_config(t.spec, o->profile, &t.rules, &t.conv) };
+	for (int i = 0; i < npaths; i++)                            /* walk */
+		if (walk_path(paths[i], &s.walk) < 0) {
+			walk_free(&s.walk);
+			return 2;
+		}
+	ScanCounts total = { 0 };
+	json_t *items = o->json ? json_array() : NULL;
+	run_workers(&s, &total, items);                             /* each directory: scan_dir */
 	walk_free(&s.walk);
-	pthread_mutex_destroy(&s.lock);
-	pthread_cond_destroy(&s.cond);
-	return 0;
+	RunStats rs = run_stats(start, o->jobs);                    /* summary */
+	if (items)
+		document_print(stdout, printer->key, items, summary_json(&total, &t.buses, &rs));
+	summary_print(stderr, &total, &t.buses, &rs);
+	return flush_stdout(total.warnings ? 1 : 0);
+}
+
+int facts_run(const char *file, const FactsOptions *fo)
+{
+	static Tables t; /* lives as long as the process: static, so leak checkers see it */
+	if (tables_load(&t) < 0)
+		return 2;
+	/* One file: a directory (even one named foo.c) would walk to some
+	 * other file's facts, or to none at all. */
+	struct stat st;
+	if (stat(file, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "teardown: %s: is a directory (facts reads one file)\n", file);
+		return 2;
+	}
+	WalkResult w = { 0 };
+	if (walk_path(file, &w) < 0)
+		return 2;
+	/* As a scan of FILE runs, but without a size limit: facts are for
+	 * the triage of one file. */
+	ScanOptions o = { .jobs = 1, .max_size = SIZE_MAX, .parse_timeout_us = 60 * 1000 * 1000,
+			  .profile = profile_default() };
+	Printer parse_only = { .findings = false };
+	Scan s = { .o = &o, .t = &t, .printer = &parse_only };
+	Parser *parser = parser_new(o.parse_timeout_us);
+	ScanCounts counts = { 0 };
+	const WalkDir *d = &w.dirs.v[0];
+	DirScan ds = dir_open(&s, parser, d, &counts, stderr);
+	ds.as_given = true;
+	SkipReason why = SKIP_NONE;
+	FileFacts whole, *ff = NULL;
+	if (fo->whole_file) {
+		if ((ds.srcs[0] = read_one(&ds, 0))) {
+			if (parse_facts(&t, parser, d->files[0].path, d->files[0].rel, ds.srcs[0], ds.lens[0], &whole))
+				ff = &whole;
+			else
+				note(stderr, file, SKIP_PARSE_TIMEOUT, "gave up after 60000 ms");
+		}
+	} else {
+		bool has_driver = read_dir(&ds);
+		if (has_driver) {
+			split_candidates(&ds);
+			choose_items(&ds);
+			parse_chosen(&ds);
+		}
+		account(&ds, has_driver, &why);
+		if (ds.nfacts)
+			ff = &ds.facts[0];
+	}
+	int rc = 2;
+	FileFacts none = { .path = d->files[0].path, .rel = d->files[0].rel };
+	if (!ff && !ds.noted[0] && why != SKIP_PARSE_TIMEOUT) {
+		/* Read, but a scan parses none of it: say why, and show no facts. */
+		fputs("teardown: ", stderr);
+		print_escaped(stderr, file);
+		fprintf(stderr, ": a scan parses nothing of it (%s); --whole-file parses all of it\n",
+			skip_reason_name[why]);
+		ff = &none;
+	}
+	if (ff) {
+		if (fo->json) {
+			json_t *j = facts_json(ff);
+			json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+			json_decref(j);
+		} else
+			facts_print(stdout, ff, fo->cfg);
+		rc = flush_stdout(0);
+	}
+	if (ff == &whole)
+		arena_free(&whole.arena);
+	dir_close(&ds);
+	parser_free(parser);
+	walk_free(&w);
+	return rc;
 }

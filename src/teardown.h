@@ -232,6 +232,13 @@ typedef struct {
 
 typedef enum { SEV_NOTE, SEV_WARNING, SEV_ERROR } Severity;
 
+/* The one spelling of each severity: scan, list and model print it, and
+ * data/rules is written with it. */
+static inline const char *severity_name(Severity s)
+{
+	return s == SEV_NOTE ? "note" : s == SEV_WARNING ? "warning" : "error";
+}
+
 typedef struct {
 	const char *file; /* relative path */
 	Pos pos;

@@ -9,7 +9,8 @@
 
 /* A rule of data/rules: which model findings a scan reports, and how. */
 typedef struct {
-	const char *id;
+	const char *id;      /* one of the model's (model/rules.def) */
+	bool reported;       /* false when `off`: the model raises it, scans do not report it */
 	Severity max;        /* the most severe a finding of it is reported */
 	bool per_driver;     /* only the first finding per driver */
 	const char *unless;  /* a driver with a finding of this rule gets none */
@@ -24,7 +25,7 @@ int rule_table_load(RuleTable *t);
 const Rule *rule_by_id(const RuleTable *t, const char *id);
 /* Does rule ID match NAME: the same id, or NAME is a dash-prefix of it? */
 bool rule_matches(const char *id, const char *name);
-/* How many rules NAME matches. */
+/* How many reported rules NAME matches. */
 int rules_matching(const RuleTable *t, const char *name);
 
 typedef struct {
@@ -57,5 +58,15 @@ void dir_analysis_free(DirAnalysis *da);
 
 /* Replay DRIVER and append what the model rejects to OUT. */
 void analyze_driver(DirAnalysis *da, const Driver *driver, FindingVec *out, DriverReport *report);
+
+/* A driver not every path of which was replayed: WHY names the bound. */
+typedef void PartialFn(void *ctx, const Driver *driver, const char *why);
+
+/* Replay every driver of one directory (FILES, joined into DRIVERS) and
+ * append the findings to FOUND, sorted by place; their strings live in
+ * ARENA.  PARTIAL (if not NULL) hears of each driver cut short by a bound;
+ * returns how many were (dir.c). */
+size_t analyze_dir(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, const DriverVec *drivers,
+		   Arena *arena, FindingVec *found, PartialFn *partial, void *ctx);
 
 #endif

@@ -2,7 +2,7 @@
  * driver.c — the life of one driver, replayed: probe, then either probe
  * failure or remove and unbind.
  *
- * This is the driver core's sequence (docs/semantics.md): the bus probes
+ * This is the driver core's sequence (docs/semantics.md, 2): the bus probes
  * the driver; a probe that fails is unwound by the bus and its devres
  * released; a probe that succeeds is later undone by remove() and the
  * bus's unbind sequence, then devres release in LIFO order.  The model
@@ -72,15 +72,6 @@ void dir_analysis_free(DirAnalysis *da)
 	free(da);
 }
 
-static const Callback *callback(const Driver *d, const char *const *fields)
-{
-	for (const char *const *f = fields; *f; f++)
-		for (uint32_t i = 0; i < d->ncallbacks; i++)
-			if (!strcmp(d->callbacks[i].field, *f) && d->callbacks[i].func)
-				return &d->callbacks[i];
-	return NULL;
-}
-
 /* The column of the call at FILE:LINE, for the gcc-style position. */
 static uint32_t column_at(const Run *r, const char *file, int line)
 {
@@ -112,13 +103,13 @@ static void on_finding(void *ctx, const ModelFinding *mf)
 {
 	Run *r = ctx;
 	const Rule *rule = rule_by_id(r->cfg->rules, mf->rule);
-	if (!rule || !r->cur)
+	if (!rule->reported || !r->cur)
 		return;
 	Arena *a = r->da->arena;
 	ModelOrigin at = place(r, mf);
 	Finding f = {
 		.rule = arena_strndup(a, mf->rule, strlen(mf->rule)),
-		.severity = mf->severity == SEVERITY_NOTE || rule->max == SEV_NOTE ? SEV_NOTE : SEV_WARNING,
+		.severity = mf->severity == SEV_NOTE || rule->max == SEV_NOTE ? SEV_NOTE : SEV_WARNING,
 		.file = at.file ? at.file : r->drv->file->rel,
 		.pos = { at.line > 0 ? (uint32_t)at.line : r->drv->def->pos.line, 1 },
 		.message = arena_strndup(a, mf->message, strlen(mf->message)),
@@ -251,17 +242,15 @@ static uint32_t entry_args(Run *r, const Func *fn, Val *args, uint32_t max)
 void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverReport *rep)
 {
 	const AnalyzeConfig *cfg = da->cfg;
-	static const char *const probe_fields[] = { "probe", "probe_new", NULL };
-	static const char *const remove_fields[] = { "remove", "remove_new", "disconnect", NULL };
 	*rep = (DriverReport){ 0 };
-	const Callback *probe = callback(d, probe_fields);
+	const Callback *probe = driver_callback(d, ROLE_PROBE);
 	if (!probe)
 		return;
 	/* Summaries and names serve one driver: a directory of 150 drivers
 	 * would otherwise keep every one's states. */
 	summaries_forget(da);
 	arena_free(&da->scratch);
-	const Callback *remove = callback(d, remove_fields);
+	const Callback *remove = driver_callback(d, ROLE_REMOVE);
 	int bus = model_bus_by_name(d->bus->name);
 	char err[256];
 	Model *m0 = model_new(cfg->spec, cfg->profile, bus < 0 ? BUS_GENERIC : (ModelBus)bus, err, sizeof err);

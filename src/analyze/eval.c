@@ -133,6 +133,9 @@ static Val load(Run *r, const Frame *fr, const PState *s, const Lval *lv, int32_
 		return v ? *v : fresh(r, fr, s, e, fr->fi->names[lv->idx], 0x10ca1);
 	}
 	if (lv->kind == LV_SLOT) {
+		const KeyInfo *oi = key_info(r, lv->obj);
+		if (!oi || oi->kind != K_FRAME)
+			r->loaded_field = true;
 		const Val *v = slot_get(s, lv->obj, lv->field);
 		return v ? *v : slot_initial(r, lv->obj, lv->field);
 	}

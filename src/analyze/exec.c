@@ -404,13 +404,15 @@ static void branch(Run *r, const Frame *fr, const CfgNode *n, PState st, Queue *
 	r->testing = true;
 	r->decided_by = NULL;
 	r->decided_flag = false;
+	r->loaded_field = false;
 	eval_branch(r, fr, n->expr, st, &yes, &no);
 	r->testing = false;
 	const KeyInfo *api = r->decided_by;
-	bool forked = yes.n && no.n, flag = r->decided_flag;
+	bool forked = yes.n && no.n, flag = r->decided_flag || r->loaded_field;
 	/* The decisions a reader needs: the error paths taken because a call
-	 * failed, the flags that decided a branch, and what the path chose
-	 * where nothing decided it.  A call that succeeded and the branch
+	 * failed, the flags and fields of driver memory that decided a branch
+	 * (what probe set, read in remove), and what the path chose where
+	 * nothing decided it.  A call that succeeded and the branch
 	 * that checked it are the path's normal course: its evidence shows
 	 * the call. */
 	for (int side = 0; side < 2; side++) {

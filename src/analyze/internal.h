@@ -234,6 +234,7 @@ typedef struct {
 	bool hint_used;             /* ...which the function tests */
 	const KeyInfo *decided_by;  /* the API result the last condition tested, if any */
 	bool decided_flag;          /* the last condition tested a flag */
+	bool loaded_field;          /* ...or read a field of driver memory */
 	/* The trails and assumptions of the callers of the function executing
 	 * now, outermost first: the path a finding prints is theirs and its own. */
 	const Trail *outer[64];

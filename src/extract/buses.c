@@ -1,10 +1,12 @@
 /*
  * buses.c — the driver buses teardown recognises, read from data/drivers.tbl.
  *
- * Which struct types are driver structs, which of their fields are callbacks,
- * and which macros or functions register them is kernel knowledge that grows
- * with every bus a user cares about, so it is a table, not code.  This file
- * interprets its three record kinds (bus, field, register).
+ * Which struct types are driver structs, which of their fields are callbacks
+ * and what the driver core does with each (its role: the analysis replays
+ * probe, then remove), and which macros or functions register them is
+ * kernel knowledge that grows with every bus a user cares about, so it is a
+ * table, not code.  This file interprets its three record kinds (bus,
+ * field, register).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +23,11 @@ static Bus *find_bus(BusTable *t, const char *name)
 	return NULL;
 }
 
+static const char *const role_names[ROLE_COUNT] = {
+	[ROLE_PROBE] = "probe", [ROLE_REMOVE] = "remove", [ROLE_SHUTDOWN] = "shutdown",
+	[ROLE_PM] = "pm", [ROLE_ERR_HANDLER] = "err_handler", [ROLE_OTHER] = "other",
+};
+
 static const char *read_line(const DataLine *l, void *ctx)
 {
 	BusTable *t = ctx;
@@ -30,17 +37,28 @@ static const char *read_line(const DataLine *l, void *ctx)
 			return "expected: bus NAME STRUCT";
 		if (find_bus(t, l->field[1]))
 			return "bus defined twice";
+		if (t->nbuses == MAX_BUSES)
+			return "too many buses (MAX_BUSES in extract.h)";
 		t->buses = xrealloc(t->buses, (t->nbuses + 1) * sizeof *t->buses);
-		t->buses[t->nbuses++] = (Bus){ xstrdup(l->field[1]), xstrdup(l->field[2]), NULL, 0 };
+		t->buses[t->nbuses++] = (Bus){ xstrdup(l->field[1]), xstrdup(l->field[2]), NULL, NULL, 0 };
 		return NULL;
 	}
 	Bus *bus = l->nfields > 1 ? find_bus(t, l->field[1]) : NULL;
 	if (!bus)
 		return "unknown bus (declare it with a `bus` line first)";
 	if (!strcmp(kind, "field")) {
-		if (l->nfields != 3)
-			return "expected: field BUS PATH";
+		if (l->nfields != 4)
+			return "expected: field BUS PATH ROLE";
+		int role = 0;
+		while (role < ROLE_COUNT && strcmp(l->field[3], role_names[role]))
+			role++;
+		if (role == ROLE_COUNT)
+			return "ROLE is probe, remove, shutdown, pm, err_handler or other";
+		if (bus_has_field(bus, l->field[2]))
+			return "field listed twice";
 		bus->fields = xrealloc(bus->fields, (bus->nfields + 1) * sizeof *bus->fields);
+		bus->roles = xrealloc(bus->roles, (bus->nfields + 1) * sizeof *bus->roles);
+		bus->roles[bus->nfields] = (CallbackRole)role;
 		bus->fields[bus->nfields++] = xstrdup(l->field[2]);
 		return NULL;
 	}

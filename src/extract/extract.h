@@ -5,14 +5,27 @@
 #include "teardown.h"
 #include "util/strset.h"
 
+/* What the driver core does with a callback field (drivers.tbl's roles). */
+typedef enum {
+	ROLE_PROBE,       /* binds the driver */
+	ROLE_REMOVE,      /* undoes probe at unbind (usb: disconnect) */
+	ROLE_SHUTDOWN,
+	ROLE_PM,          /* power management: an ops struct or legacy suspend/resume */
+	ROLE_ERR_HANDLER, /* PCI error recovery ops */
+	ROLE_OTHER,       /* anything else the bus calls (sriov_configure, pre_reset) */
+	ROLE_COUNT
+} CallbackRole;
+
 struct Bus {
 	const char *name;        /* "pci" */
 	const char *struct_name; /* "pci_driver" */
 	const char **fields;     /* callback field paths: "probe", "driver.pm" */
+	CallbackRole *roles;     /* each field's role */
 	int nfields;
 };
 
 /* The tables of data/drivers.tbl, loaded once. */
+enum { MAX_BUSES = 32 };
 typedef struct {
 	Bus *buses;
 	int nbuses;
@@ -85,5 +98,9 @@ void extract_file(FileFacts *f, struct TSTree *const *trees, size_t ntrees, cons
 typedef VEC(Driver) DriverVec;
 void join_drivers(FileFacts *files, size_t nfiles, DriverVec *out);
 void drivers_free(DriverVec *v);
+/* D's callback of ROLE that has a definition, NULL if none: of the bus's
+ * fields of that role, the first in drivers.tbl's order (probe before
+ * probe_new). */
+const Callback *driver_callback(const Driver *d, CallbackRole role);
 
 #endif

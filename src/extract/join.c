@@ -83,6 +83,17 @@ void join_drivers(FileFacts *files, size_t nfiles, DriverVec *out)
 	}
 }
 
+const Callback *driver_callback(const Driver *d, CallbackRole role)
+{
+	const Bus *b = d->bus;
+	for (int f = 0; f < b->nfields; f++)
+		if (b->roles[f] == role)
+			for (uint32_t i = 0; i < d->ncallbacks; i++)
+				if (d->callbacks[i].func && !strcmp(d->callbacks[i].field, b->fields[f]))
+					return &d->callbacks[i];
+	return NULL;
+}
+
 void drivers_free(DriverVec *v)
 {
 	for (size_t i = 0; i < v->n; i++)

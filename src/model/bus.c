@@ -16,13 +16,24 @@
  *            open.  remove: drv->remove, devres_release_group(that group),
  *            then dev_pm_domain_detach; then devres (nodes older than
  *            the group only).
+ *  usb       (interfaces, drivers/usb/core/driver.c) probe:
+ *            usb_probe_interface autoresumes the device and marks the
+ *            interface runtime-PM active; on failure it clears intfdata
+ *            and disables runtime PM.  remove: usb_unbind_interface kills
+ *            the interface's URBs (usb_disable_interface, unless the driver
+ *            has soft_unbind and the device is still there) before
+ *            drv->disconnect, then frees streams, restores altsetting 0,
+ *            clears intfdata, disables runtime PM; then devres.  Nothing of
+ *            it touches devres or a PM domain: the order is the driver
+ *            core's, told as the bus tells it.
  *  generic   any other bus: nothing is assumed about the bus (no PM
  *            domain, no group), only the driver core's order, so no
- *            bus-devres-order finding can come from an unknown bus.
+ *            bus-devres-order finding can come from an unknown bus (a scan
+ *            names such buses in its summary).
  *
  * The proposed profile releases the driver's devres before the bus tears
  * down its own state.  The probe-failure sequences are the same steps in
- * the bus's error-path order (kernel-semantics.md 2.3).
+ * the bus's error-path order (docs/semantics.md, 3).
  */
 #include <string.h>
 
@@ -66,6 +77,22 @@ static const BusStep i2c_unbind[] = {
 static const BusStep i2c_unwind[] = {
 	{ BS_RELEASE_BUS_GROUP, "i2c_device_probe failed" }, { BS_PM_DETACH, "i2c_device_probe failed" },
 	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep usb_unbind[] = {
+	{ BS_TEXT, "usb_unbind_interface after disconnect: streams freed, altsetting 0, intfdata cleared,"
+		   " runtime PM disabled" },
+	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep usb_unbind_proposed[] = {
+	{ BS_RELEASE_ALL, NULL },
+	{ BS_TEXT, "usb_unbind_interface after disconnect: streams freed, altsetting 0, intfdata cleared,"
+		   " runtime PM disabled" },
+	{ BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep usb_unwind[] = {
+	{ BS_TEXT, "usb_probe_interface failed: intfdata cleared, runtime PM disabled, autosuspend" },
+	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep usb_unwind_proposed[] = {
+	{ BS_RELEASE_ALL, NULL },
+	{ BS_TEXT, "usb_probe_interface failed: intfdata cleared, runtime PM disabled, autosuspend" },
+	{ BS_BINDING_END, NULL }, { BS_END, NULL } };
 static const BusStep generic_end[] = {
 	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
 static const BusStep device_del[] = {
@@ -79,6 +106,7 @@ static const BusStep *const scripts[BUS_COUNT][2][2] = {
 			   { platform_unwind, platform_unwind_proposed } },
 	[BUS_SPI] = { { spi_unbind, spi_unbind_proposed }, { spi_unwind, spi_unwind_proposed } },
 	[BUS_I2C] = { { i2c_unbind, i2c_unbind }, { i2c_unwind, i2c_unwind } },
+	[BUS_USB] = { { usb_unbind, usb_unbind_proposed }, { usb_unwind, usb_unwind_proposed } },
 };
 
 static const char *const probe_text[BUS_COUNT] = {
@@ -87,7 +115,26 @@ static const char *const probe_text[BUS_COUNT] = {
 	[BUS_PLATFORM] = "platform_probe: dev_pm_domain_attach",
 	[BUS_SPI] = "spi_probe: dev_pm_domain_attach",
 	[BUS_I2C] = "i2c_device_probe: dev_pm_domain_attach",
+	[BUS_USB] = "usb_probe_interface: autoresume, runtime PM active",
 };
+
+static const char *const bus_names[BUS_COUNT] = {
+	[BUS_GENERIC] = "generic", [BUS_PCI] = "pci", [BUS_PLATFORM] = "platform",
+	[BUS_SPI] = "spi", [BUS_I2C] = "i2c", [BUS_USB] = "usb",
+};
+
+int model_bus_by_name(const char *name)
+{
+	for (int i = 0; i < BUS_COUNT; i++)
+		if (!strcmp(bus_names[i], name))
+			return i;
+	return -1;
+}
+
+const char *model_bus_name(ModelBus bus)
+{
+	return bus < BUS_COUNT ? bus_names[bus] : "?";
+}
 
 const BusStep *bus_script(const Model *m, bool probe_failed)
 {
@@ -121,7 +168,7 @@ void model_probe(Model *m, const ModelOrigin *origin)
 	}
 	if (m->nnodes) {
 		step_effect(m, "devres list not empty: -EBUSY, the driver is not bound");
-		finding_raise(m, SEVERITY_VIOLATION, "devres-after-unbind", EVIDENCE(m->nodes[0].step),
+		finding_raise(m, SEV_WARNING, RULE_DEVRES_AFTER_UNBIND, EVIDENCE(m->nodes[0].step),
 			      "resources present before probing (%d devres node%s): really_probe() fails with -EBUSY",
 			      m->nnodes, m->nnodes == 1 ? "" : "s");
 		step_end(m);
@@ -151,7 +198,7 @@ void model_probe_fails(Model *m, const ModelOrigin *origin)
 	m->phase = PHASE_TEARDOWN;
 	step_effect(m, "the driver's remove is not called; the bus unwinds, then devres is released");
 	step_end(m);
-	work_push_script(m, bus_script(m, true), origin);
+	job_push_script(m, bus_script(m, true), origin);
 }
 
 void model_remove(Model *m, const ModelOrigin *origin)
@@ -175,7 +222,7 @@ void model_unbind(Model *m, const ModelOrigin *origin)
 	if (m->phase == PHASE_UNBOUND) {
 		step_effect(m, "no driver bound: device_del releases the device's devres");
 		step_end(m);
-		work_push_script(m, device_del, origin);
+		job_push_script(m, device_del, origin);
 		return;
 	}
 	if (m->phase == PHASE_TEARDOWN) {
@@ -187,7 +234,7 @@ void model_unbind(Model *m, const ModelOrigin *origin)
 	step_effect(m, m->profile->devres_before_bus ? "remove() returned; devres is released before the bus"
 			" tears down its state" : "remove() returned; the bus's remove sequence, then devres");
 	step_end(m);
-	work_push_script(m, bus_script(m, false), origin);
+	job_push_script(m, bus_script(m, false), origin);
 }
 
 /* dev_pm_domain_detach with devm IRQs still requested: their handlers may run on a powered-off device. */
@@ -199,7 +246,7 @@ static void pm_detach(Model *m, const char *who)
 		if (n->kind != NODE_IRQ || m->irqs[n->ref].state != IRQ_LIVE)
 			continue;
 		const Irq *q = &m->irqs[n->ref];
-		finding_raise(m, SEVERITY_VIOLATION, "bus-devres-order", EVIDENCE(q->requested),
+		finding_raise(m, SEV_WARNING, RULE_BUS_DEVRES_ORDER, EVIDENCE(q->requested),
 			      "%s detaches the PM domain while devm IRQ %s (dev_id %s) is still requested:"
 			      " devres frees it only afterwards, so its handler can run on a powered-down device",
 			      who, q->irq, q->dev_id ? q->dev_id : "NULL");
@@ -216,7 +263,7 @@ static void release_bus_group(Model *m, const ModelOrigin *origin)
 			return;
 		}
 		step_effect(m, "devres_release_group(%s): not found: WARN", id);
-		finding_raise(m, SEVERITY_VIOLATION, "devres-group-misuse", NO_EVIDENCE,
+		finding_raise(m, SEV_WARNING, RULE_DEVRES_GROUP_MISUSE, NO_EVIDENCE,
 			      "the bus's devres group is gone (the driver released or removed it): WARN in"
 			      " devres_release_group, and the driver's devres is released only after the PM domain detach");
 		return;
@@ -234,24 +281,24 @@ static void leak_checks(Model *m)
 	for (int i = 0; i < m->nres; i++) {
 		const Res *r = &m->res[i];
 		if (r->state == RES_LIVE && !r->managed && r->binding == m->binding)
-			finding_raise(m, SEVERITY_VIOLATION, "resource-leak", EVIDENCE(r->acquired),
+			finding_raise(m, SEV_WARNING, RULE_RESOURCE_LEAK, EVIDENCE(r->acquired),
 				      "%s from %s is never released", r->sym, r->by->name);
 	}
 	for (int i = 0; i < m->nirqs; i++) {
 		const Irq *q = &m->irqs[i];
 		if (q->state == IRQ_LIVE && !q->managed && q->binding == m->binding)
-			finding_raise(m, SEVERITY_VIOLATION, "resource-leak", EVIDENCE(q->requested),
+			finding_raise(m, SEV_WARNING, RULE_RESOURCE_LEAK, EVIDENCE(q->requested),
 				      "IRQ %s (dev_id %s) from %s is still requested after the driver is gone",
 				      q->irq, q->dev_id ? q->dev_id : "NULL", q->by->name);
 	}
 	const PciState *p = &m->pci;
 	if (p->enable_cnt > 0 && !p->pinned && !p->pinned_binding && m->bus == BUS_PCI)
-		finding_raise(m, SEVERITY_VIOLATION, "resource-leak", NO_EVIDENCE,
+		finding_raise(m, SEV_WARNING, RULE_RESOURCE_LEAK, NO_EVIDENCE,
 			      "the PCI device is left enabled (enable_cnt %d) after unbind", p->enable_cnt);
 	/* Reported whatever the bit ends as: the state the device had at bind
 	 * is the firmware's, unknown to the driver, and 6.1 restored it. */
 	if (p->intx_by_driver && m->profile->intx == INTX_UNMANAGED)
-		finding_raise(m, SEVERITY_NOTE, "intx-hybrid", EVIDENCE(p->managed_by, p->intx_by),
+		finding_raise(m, SEV_NOTE, RULE_INTX_HYBRID, EVIDENCE(p->managed_by, p->intx_by),
 			      "INTx is left %s after unbind%s: pci_intx() is unmanaged in %s, while 6.1 restored"
 			      " the state from before the driver's first change at detach for a managed device"
 			      " (convert to pcim_intx() to keep the restore)",
@@ -288,7 +335,7 @@ void bus_run_step(Model *m, const BusStep *s, const ModelOrigin *origin)
 		step_begin(m, origin, "devres_release_all done");
 		step_effect(m, "%d node%s added during the release survive%s", m->nnodes,
 			    m->nnodes == 1 ? "" : "s", m->nnodes == 1 ? "s" : "");
-		finding_raise(m, SEVERITY_VIOLATION, "devres-after-unbind", EVIDENCE(m->nodes[0].step),
+		finding_raise(m, SEV_WARNING, RULE_DEVRES_AFTER_UNBIND, EVIDENCE(m->nodes[0].step),
 			      "devres added while devres_release_all() runs stays on the device: the next probe"
 			      " fails with -EBUSY (resources present before probing)");
 		return;

@@ -52,7 +52,7 @@ static void begin_call_step(Model *m, const char *name, const char *const *args,
 	for (int i = 0; i < nargs; i++)
 		len += strlen(args[i]) + 2;
 	size_t cap = len + 64; /* and room for the effects step_effect appends */
-	char *text = malloc(cap), *p = text;
+	char *text = xmalloc(cap), *p = text;
 #define PUT(s) (p = stpcpy(p, (s)))
 	PUT(name), PUT("(");
 	for (int i = 0; i < nargs; i++) {
@@ -83,7 +83,7 @@ int model_call_shown(Model *m, const char *name, const char *const *args, const 
 	begin_call_step(m, name, shown, nargs, result, origin);
 	if (!spec_entry_in_profile(e, m->profile_index)) {
 		step_effect(m, "unknown API in profile %s: not modelled", m->profile->name);
-		finding_raise(m, SEVERITY_VIOLATION, "unknown-api", NO_EVIDENCE,
+		finding_raise(m, SEV_WARNING, RULE_UNKNOWN_API, NO_EVIDENCE,
 			      "%s does not exist in profile %s", name, m->profile->name);
 		step_end(m);
 		return 1;

@@ -3,19 +3,18 @@
  *
  * Loads the spec, reads the trace, replays it under the chosen profile
  * and prints every transition as "LINE: what happened" and every finding
- * as "LINE: violation|note [rule] message" followed by its evidence, one
+ * as "LINE: warning|note [rule] message" followed by its evidence, one
  * indented "LINE: step" each, oldest first; then a count.  Output depends
  * only on the trace, the spec and the profile.  Exit status: 0 when no
- * violation was found (notes do not count), 1 when one was, 2 on a usage,
+ * warning was found (notes do not count), 1 when one was, 2 on a usage,
  * spec or trace error.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "model/model.h"
 #include "model/trace.h"
+#include "util/datafile.h"
 
 static const char usage_text[] =
 	"usage: teardown model [--semantics PROFILE] [--spec FILE] TRACE\n"
@@ -25,8 +24,9 @@ static const char usage_text[] =
 	"unbind order, and print each transition and each finding.\n"
 	"\n"
 	"Trace syntax (one event a line, '#' starts a comment):\n"
-	"  bus pci|platform|spi|i2c|generic   the device's bus (first; default generic:\n"
-	"                                     only the driver core's order is assumed)\n"
+	"  bus NAME                           the device's bus, one of %s\n"
+	"                                     (first; default generic: only the driver\n"
+	"                                     core's order is assumed)\n"
 	"  msi-domain its|none                MSI parent with per-device msi_prepare state\n"
 	"  probe | probe-fails | remove | unbind\n"
 	"  handler-begin | handler-end        a hard IRQ handler runs in between\n"
@@ -36,22 +36,26 @@ static const char usage_text[] =
 	"  callback FN ... end                body of driver function FN, replayed when\n"
 	"                                     the kernel calls it (devm actions)\n"
 	"\n"
-	"Output: \"LINE: transition\", \"LINE: violation [rule] message\" or\n"
+	"Output: \"LINE: transition\", \"LINE: warning [rule] message\" or\n"
 	"\"LINE: note [rule] message\" with the evidence indented below it.\n"
 	"\n"
-	"Exit status: 0 if there is no violation (notes alone give 0), 1 if there\n"
+	"Exit status: 0 if there is no warning (notes alone give 0), 1 if there\n"
 	"is one, 2 on a usage, spec or trace error.\n"
 	"\n"
 	"Options:\n"
-	"  --semantics PROFILE  kernel semantics (default 6.12):\n";
+	"  --semantics PROFILE  kernel semantics (default %s):\n";
 
 static void usage(FILE *f)
 {
-	fputs(usage_text, f);
+	char buses[128];
+	size_t n = 0;
+	for (int b = 0; b < BUS_COUNT && n < sizeof buses; b++)
+		n += (size_t)snprintf(buses + n, sizeof buses - n, "%s%s", b ? "|" : "", model_bus_name((ModelBus)b));
+	fprintf(f, usage_text, buses, profile_name(profile_default()));
 	for (int i = 0; profile_at(i); i++)
 		fprintf(f, "      %-9s %s\n", profile_name(profile_at(i)), profile_summary(profile_at(i)));
-	fputs("  --spec FILE          API spec (default: $TEARDOWN_SPEC, data/api.spec,\n"
-	      "                       or data/api.spec next to the teardown binary)\n", f);
+	fputs("  --spec FILE          API spec (default: api.spec of the data folder,\n"
+	      "                       $TEARDOWN_DATA or data/ beside the teardown binary)\n", f);
 }
 
 /* "LINE: text", or "LINE: in FN: text" for a line of a callback body. */
@@ -71,37 +75,15 @@ static void print_step(void *ctx, const ModelStep *step)
 static void print_finding(void *ctx, const ModelFinding *f)
 {
 	fprintf(ctx, "%d: %s [%s] %s\n", f->origin.line,
-		f->severity == SEVERITY_VIOLATION ? "violation" : "note", f->rule, f->message);
+		severity_name(f->severity), f->rule, f->message);
 	for (int i = 0; i < f->nsteps; i++)
 		print_origin_text(ctx, "  ", &f->steps[i]->origin, f->steps[i]->text);
-}
-
-/* The spec to load when --spec is not given. */
-static char *default_spec(void)
-{
-	const char *env = getenv("TEARDOWN_SPEC");
-	if (env && *env)
-		return strdup(env);
-	if (!access("data/api.spec", R_OK))
-		return strdup("data/api.spec");
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			strcpy(slash + 1, "data/api.spec");
-			if (!access(exe, R_OK))
-				return strdup(exe);
-		}
-	}
-	return strdup("data/api.spec");
 }
 
 static int run(const char *spec_path, const Profile *profile, const char *trace_path)
 {
 	char err[512];
-	Spec *spec = spec_load(spec_path, err, sizeof err);
+	Spec *spec = model_spec_load(spec_path, err, sizeof err);
 	if (!spec) {
 		fprintf(stderr, "teardown model: %s\n", err);
 		return 2;
@@ -113,9 +95,9 @@ static int run(const char *spec_path, const Profile *profile, const char *trace_
 		return 2;
 	}
 	ModelBus bus = BUS_GENERIC;
-	for (int i = 0; i < trace->count; i++)
-		if (trace->lines[i].kind == TL_BUS) {
-			bus = (ModelBus)model_bus_by_name(trace->lines[i].name);
+	for (size_t i = 0; i < trace->lines.n; i++)
+		if (trace->lines.v[i].kind == TL_BUS) {
+			bus = (ModelBus)model_bus_by_name(trace->lines.v[i].name);
 			break;
 		}
 	int rc = 2;
@@ -124,11 +106,11 @@ static int run(const char *spec_path, const Profile *profile, const char *trace_
 		ModelObserver observer = { print_step, print_finding, stdout };
 		model_set_observer(m, &observer);
 		if (trace_replay(trace, m, stdout, err, sizeof err) == 0) {
-			int violations = model_violation_count(m);
-			int notes = model_finding_count(m) - violations;
-			printf("%d violation%s, %d note%s\n", violations, violations == 1 ? "" : "s",
+			int warnings = model_warning_count(m);
+			int notes = model_finding_count(m) - warnings;
+			printf("%d warning%s, %d note%s\n", warnings, warnings == 1 ? "" : "s",
 			       notes, notes == 1 ? "" : "s");
-			rc = violations ? 1 : 0;
+			rc = warnings ? 1 : 0;
 		}
 		model_free(m);
 	}
@@ -156,44 +138,40 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
 int model_main(int argc, char **argv)
 {
 	const Profile *profile = profile_default();
-	const char *trace = NULL;
-	char *spec = NULL;
-	int rc = 2;
+	const char *trace = NULL, *spec = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
-			free(spec);
 			return 0;
 		}
 		const char *value;
 		if ((value = option_value(argc, argv, &i, "--semantics"))) {
 			if (!(profile = profile_by_name(value))) {
-				fprintf(stderr, "teardown model: unknown semantics '%s'\n", value);
-				goto out;
+				char names[128];
+				fprintf(stderr, "teardown model: unknown semantics '%s' (%s)\n", value,
+					profile_names(names, sizeof names));
+				return 2;
 			}
 			continue;
 		}
 		if ((value = option_value(argc, argv, &i, "--spec"))) {
-			free(spec);
-			spec = strdup(value);
+			spec = value;
 			continue;
 		}
 		if (a[0] == '-' || trace) {
 			fprintf(stderr, "teardown model: unexpected argument '%s'\n", a);
 			usage(stderr);
-			goto out;
+			return 2;
 		}
 		trace = a;
 	}
 	if (!trace) {
 		usage(stderr);
-		goto out;
+		return 2;
 	}
+	char path[4096];
 	if (!spec)
-		spec = default_spec();
-	rc = run(spec, profile, trace);
-out:
-	free(spec);
-	return rc;
+		data_path("api.spec", path, sizeof path), spec = path;
+	return run(spec, profile, trace);
 }

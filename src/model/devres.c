@@ -8,11 +8,11 @@
  * group is dissolved only if it lies wholly in the range (both markers, or
  * the opening marker of a still open group), and the taken nodes are
  * released strictly LIFO.  Release itself is not done here: the nodes are
- * pushed on the work stack (release.c) because a node may need the driver
+ * pushed on the job stack (release.c) because a node may need the driver
  * to run a callback before the next one is released.
  *
  * This file also holds the driver-facing group and action APIs, whose
- * WARN/BUG cases (kernel-semantics.md 1.3, 1.4) become findings.
+ * WARN/BUG cases (docs/semantics.md, 1) become findings.
  */
 #include <stdio.h>
 #include <string.h>
@@ -128,8 +128,8 @@ void devres_release_range(Model *m, int first, int end, const ModelOrigin *origi
 	int taken = 0;
 	for (int i = first; i < end; i++)
 		if (!is_marker(&m->nodes[i])) {
-			work_push_node(m, &m->nodes[i], origin);
-			m->nodes[i].step = NULL; /* the work item owns the reference now */
+			job_push_node(m, &m->nodes[i], origin);
+			m->nodes[i].step = NULL; /* the job owns the reference now */
 			taken++;
 		}
 	int out = 0;
@@ -157,7 +157,7 @@ static const BusStep release_all_done[] = { { BS_RELEASE_ALL_DONE, NULL }, { BS_
 void devres_release_all(Model *m, const ModelOrigin *origin)
 {
 	m->releasing_all++;
-	work_push_script(m, release_all_done, origin);
+	job_push_script(m, release_all_done, origin);
 	devres_release_range(m, 0, m->nnodes, origin);
 }
 
@@ -202,10 +202,10 @@ void devres_group_call(Model *m, const SpecEntry *e, const char *const *args, in
 		}
 		step_effect(m, "no group %s: WARN", id ? id : "(innermost open)");
 		if (id)
-			finding_raise(m, SEVERITY_VIOLATION, "devres-group-misuse", NO_EVIDENCE,
+			finding_raise(m, SEV_WARNING, RULE_DEVRES_GROUP_MISUSE, NO_EVIDENCE,
 				      "%s: no group %s on the device (WARN)", e->name, id);
 		else
-			finding_raise(m, SEVERITY_VIOLATION, "devres-group-misuse", NO_EVIDENCE,
+			finding_raise(m, SEV_WARNING, RULE_DEVRES_GROUP_MISUSE, NO_EVIDENCE,
 				      "%s(NULL): no open group on the device (WARN)", e->name);
 		return;
 	}
@@ -215,7 +215,7 @@ void devres_group_call(Model *m, const SpecEntry *e, const char *const *args, in
 	case EV_GROUP_CLOSE:
 		if (close >= 0) {
 			step_effect(m, "group %s already closed: BUG in add_dr", m->groups[g].id);
-			finding_raise(m, SEVERITY_VIOLATION, "devres-group-misuse", EVIDENCE(m->nodes[close].step),
+			finding_raise(m, SEV_WARNING, RULE_DEVRES_GROUP_MISUSE, EVIDENCE(m->nodes[close].step),
 				      "group %s closed twice: add_dr() BUGs on a node already on the list",
 				      m->groups[g].id);
 			return;
@@ -254,7 +254,7 @@ void devres_action_call(Model *m, const SpecEntry *e, const char *const *args, i
 		if (outcome == MODEL_FAILURE) {
 			if (e->flags & SPEC_OR_RESET) {
 				step_effect(m, "add failed: %s(%s) runs now", fn, data);
-				work_push_call(m, fn, data, origin);
+				job_push_call(m, fn, data, origin);
 			} else {
 				step_effect(m, "add failed, nothing registered");
 			}
@@ -268,7 +268,7 @@ void devres_action_call(Model *m, const SpecEntry *e, const char *const *args, i
 	int i = devres_find_action(m, fn, data);
 	if (i < 0) {
 		step_effect(m, "no such action: WARN");
-		finding_raise(m, SEVERITY_VIOLATION, "release-unacquired", NO_EVIDENCE,
+		finding_raise(m, SEV_WARNING, RULE_RELEASE_UNACQUIRED, NO_EVIDENCE,
 			      "%s(%s, %s): no matching devres action (WARN_ON in %s)", e->name, fn, data, e->name);
 		return;
 	}
@@ -279,5 +279,5 @@ void devres_action_call(Model *m, const SpecEntry *e, const char *const *args, i
 		return;
 	}
 	step_effect(m, "devres -#%d %s(%s) released now", n.id, fn, data);
-	work_push_node(m, &n, origin);
+	job_push_node(m, &n, origin);
 }

@@ -4,15 +4,18 @@
  * The state is a handful of small arrays, so that model_clone() is a few
  * memcpy()s: the devres list (nodes in insertion order, group markers
  * included), tracked resources, IRQs, IRQ-number-to-vector links, groups,
- * a work stack for releases in progress, and flat structs for the PCI
+ * a job stack for releases in progress, and flat structs for the PCI
  * device, the MSI domain and the execution context.  Evidence lives in
- * Step records (reference counted, immutable once finished) that state
- * items point to; equality ignores them.
+ * Transition records (reference counted, immutable once finished) that
+ * state items point to; equality ignores them.  (A Transition is the
+ * model's record of one event; the report's Step, in teardown.h, is one
+ * line of a finding's path.)
  *
- * Each event opens one Step ("pcim_enable_device(pdev)"), handlers append
- * effects to it ("enabled (enable_cnt 1)"), and findings raised meanwhile
- * are emitted after the step is finished, so an observer always sees the
- * transition before the finding it explains.
+ * Each event opens one Transition ("pcim_enable_device(pdev)"), handlers
+ * append effects to it ("enabled (enable_cnt 1)"), and findings raised
+ * meanwhile are emitted after it is finished, so an observer always sees
+ * the transition before the finding it explains.  A Diagnosis is the
+ * model's record of one finding (ModelFinding is its public view).
  */
 #ifndef TEARDOWN_MODEL_INTERNAL_H
 #define TEARDOWN_MODEL_INTERNAL_H
@@ -55,26 +58,26 @@ void pool_unref(Pool *pool);
 const char *intern(Pool *pool, const char *s);
 unsigned long pool_next_seq(Pool *pool);
 
-typedef struct Step {
+typedef struct Transition {
 	int refs;
 	unsigned long seq;        /* creation order, for sorting evidence */
 	ModelStep pub;
 	char *text;
 	size_t len, cap;
 	int effects;              /* effects appended so far */
-} Step;
+} Transition;
 
-typedef struct Finding {
+typedef struct Diagnosis {
 	int refs;
 	ModelFinding pub;
 	char *message;
 	const ModelStep **steps;
-	Step **owned;
-} Finding;
+	Transition **owned;
+} Diagnosis;
 
-Step *step_ref(Step *s);
-void step_unref(Step *s);
-void finding_unref(Finding *f);
+Transition *step_ref(Transition *s);
+void step_unref(Transition *s);
+void diagnosis_unref(Diagnosis *f);
 
 /* --- the state --- */
 
@@ -92,50 +95,87 @@ typedef enum {
 	NODE_GROUP_CLOSE,
 } NodeKind;
 
-typedef struct Node {
-	NodeKind kind;
-	int id;                   /* insertion number, shown as #id */
-	int ref;                  /* index into irqs, res or groups */
-	const char *fn, *data;    /* NODE_ACTION */
-	bool intx_disabled;       /* NODE_INTX_RESTORE: the bit to restore */
-	Step *step;               /* where it was added */
-} Node;
+/*
+ * The state's fields are declared by the lists below, each field once with
+ * what it counts for, and state.c derives model_equal, model_hash and the
+ * evidence reference counts from the same lists, so a field cannot be added
+ * without deciding.  Each list is FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART,
+ * LIST):
+ *
+ *   KEY(T, f)       compared by model_equal and mixed into model_hash
+ *   SAME(T, f)      compared, not hashed
+ *   EVIDENCE(f)     a Transition * (who did it): counted by clone and free,
+ *                   never compared
+ *   ASIDE(T, f)     none of these: the comment says why
+ *   PART(T, f)      a struct with its own list, compared and hashed by it
+ *   LIST(T, f, H)   an array (f, nf, capf), compared element by element and
+ *                   hashed by H: EACH element's keys, its COUNT, or NONE
+ *
+ * What the hash leaves out matters beyond speed: the analyzer's visited set
+ * (analyze/paths.c) goes by the hash alone, so within one function's replay
+ * two states that differ only in SAME fields are replayed once.  Moving a
+ * field between KEY and SAME changes findings, not only time.
+ */
+#define FIELD_DECLARE(T, f) T f;
+#define FIELD_DECLARE_EVIDENCE(f) Transition *f;
+#define FIELD_DECLARE_LIST(T, f, H) T *f; int n##f, cap##f;
+#define STATE_STRUCT(FIELDS) \
+	FIELDS(FIELD_DECLARE, FIELD_DECLARE, FIELD_DECLARE_EVIDENCE, FIELD_DECLARE, FIELD_DECLARE, FIELD_DECLARE_LIST)
+
+#define NODE_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                          \
+	KEY(NodeKind, kind)                                                          \
+	ASIDE(int, id)              /* insertion number, shown as #id: two paths */  \
+				    /* that added different nodes on the way can */  \
+				    /* still reach equal lists */                    \
+	KEY(int, ref)               /* index into irqs, res or groups */             \
+	SAME(const char *, fn)      /* NODE_ACTION */                                \
+	SAME(const char *, data)                                                     \
+	SAME(bool, intx_disabled)   /* NODE_INTX_RESTORE: the bit to restore */      \
+	EVIDENCE(step)              /* where it was added */
+
+typedef struct Node { STATE_STRUCT(NODE_FIELDS) } Node;
 
 typedef enum { RES_LIVE, RES_FREED, RES_WRONGLY_FREED } ResState;
 
-typedef struct Res {
-	const char *sym;
-	const SpecEntry *by;
-	ResState state;
-	bool managed;
-	int binding;              /* binding it was acquired in (0: outside any) */
-	Step *acquired, *released;
-} Res;
+#define RES_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                           \
+	KEY(const char *, sym)                                                       \
+	SAME(const SpecEntry *, by)                                                  \
+	KEY(ResState, state)                                                         \
+	SAME(bool, managed)                                                          \
+	SAME(int, binding)          /* binding it was acquired in (0: outside any) */ \
+	EVIDENCE(acquired) EVIDENCE(released)
+
+typedef struct Res { STATE_STRUCT(RES_FIELDS) } Res;
 
 typedef enum { IRQ_LIVE, IRQ_FREED, IRQ_WRONGLY_FREED } IrqState;
 
-typedef struct Irq {
-	const char *irq, *dev_id;
-	const SpecEntry *by;
-	int vector;               /* PCI vector index it sits on, -1 if none */
-	bool managed;
-	bool desc_gone;           /* its vector was freed under it */
-	IrqState state;
-	int binding;
-	Step *requested, *freed;
-} Irq;
+#define IRQ_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                           \
+	KEY(const char *, irq)                                                       \
+	SAME(const char *, dev_id)                                                   \
+	SAME(const SpecEntry *, by)                                                  \
+	SAME(int, vector)           /* PCI vector index it sits on, -1 if none */    \
+	SAME(bool, managed)                                                          \
+	SAME(bool, desc_gone)       /* its vector was freed under it */              \
+	KEY(IrqState, state)                                                         \
+	SAME(int, binding)                                                           \
+	EVIDENCE(requested) EVIDENCE(freed)
 
-typedef struct Link {           /* pci_irq_vector(pdev, i) -> sym */
-	const char *sym;
-	int vector;
-} Link;
+typedef struct Irq { STATE_STRUCT(IRQ_FIELDS) } Irq;
 
-typedef struct Group {
-	const char *id;
-	bool closed_once;         /* a close marker was ever added */
-} Group;
+/* pci_irq_vector(pdev, i) -> sym */
+#define LINK_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                          \
+	SAME(const char *, sym)                                                      \
+	SAME(int, vector)
 
-typedef enum { WORK_SCRIPT, WORK_NODE, WORK_CALL } WorkKind;
+typedef struct Link { STATE_STRUCT(LINK_FIELDS) } Link;
+
+#define GROUP_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                         \
+	SAME(const char *, id)                                                       \
+	SAME(bool, closed_once)     /* a close marker was ever added */
+
+typedef struct Group { STATE_STRUCT(GROUP_FIELDS) } Group;
+
+typedef enum { JOB_SCRIPT, JOB_NODE, JOB_CALL } JobKind;
 
 typedef enum {
 	BS_TEXT,              /* a bus step with no resource effect, shown as text */
@@ -152,14 +192,17 @@ typedef struct BusStep {
 	const char *text;
 } BusStep;
 
-typedef struct Work {
-	WorkKind kind;
-	const BusStep *script;    /* WORK_SCRIPT */
-	Node node;                /* WORK_NODE: unlinked, waiting for its release */
-	const char *fn, *data;    /* WORK_CALL: a driver callback to run now */
-	ModelOrigin origin;       /* the event that queued it */
-	Step *why;                /* WORK_CALL: the step that queued it */
-} Work;
+/* A job's fields other than its kind are zero unless the kind uses them. */
+#define JOB_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                           \
+	SAME(JobKind, kind)                                                          \
+	SAME(const BusStep *, script) /* JOB_SCRIPT */                               \
+	PART(Node, node)            /* JOB_NODE: unlinked, waiting for its release */ \
+	SAME(const char *, fn)      /* JOB_CALL: a driver callback to run now */     \
+	SAME(const char *, data)                                                     \
+	ASIDE(ModelOrigin, origin)  /* the event that queued it: evidence */         \
+	EVIDENCE(why)               /* JOB_CALL: the transition that queued it */
+
+typedef struct Job { STATE_STRUCT(JOB_FIELDS) } Job;
 
 typedef enum {
 	PHASE_UNBOUND,            /* no driver bound */
@@ -170,70 +213,85 @@ typedef enum {
 
 typedef enum { VEC_NONE, VEC_MSI, VEC_MSIX } VecType;
 
-typedef struct PciState {
-	int enable_cnt;
-	bool is_managed, pinned, is_msi_managed, msi_data;
-	VecType vectors;          /* what is enabled now */
-	int nvec;
-	bool intx_disabled;       /* PCI_COMMAND_INTX_DISABLE */
-	bool intx_at_bind;        /* the bit when the binding started */
-	bool intx_by_driver;      /* the driver called pci_intx on a managed device */
-	bool freed_explicitly;    /* the driver freed its vectors this binding */
-	bool pinned_binding;      /* pcim_pin_device was called this binding */
-	/* 6.1 struct pci_devres, meaningful while the pcim_release node exists */
-	bool dr_enabled, dr_pinned, dr_restore_intx, dr_orig_intx;
-	Step *managed_by, *vectors_by, *freed_by, *intx_by, *disabled_by;
-} PciState;
+/* The dr_ fields are 6.1's struct pci_devres, meaningful while the
+ * pcim_release node exists. */
+#define PCI_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                           \
+	KEY(int, enable_cnt)                                                         \
+	KEY(bool, is_managed)                                                        \
+	KEY(bool, pinned)                                                            \
+	KEY(bool, is_msi_managed)                                                    \
+	KEY(bool, msi_data)                                                          \
+	KEY(VecType, vectors)       /* what is enabled now */                        \
+	KEY(int, nvec)                                                               \
+	KEY(bool, intx_disabled)    /* PCI_COMMAND_INTX_DISABLE */                   \
+	SAME(bool, intx_at_bind)    /* the bit when the binding started */           \
+	SAME(bool, intx_by_driver)  /* the driver called pci_intx on a managed device */ \
+	SAME(bool, freed_explicitly) /* the driver freed its vectors this binding */ \
+	ASIDE(bool, pinned_binding) /* pcim_pin_device was called this binding: */   \
+				    /* within a binding it follows from pinned or */ \
+				    /* dr_pinned, which count; only traces (which */ \
+				    /* never merge states) see a second binding */   \
+	KEY(bool, dr_enabled)                                                        \
+	SAME(bool, dr_pinned)                                                        \
+	SAME(bool, dr_restore_intx)                                                  \
+	SAME(bool, dr_orig_intx)                                                     \
+	EVIDENCE(managed_by) EVIDENCE(vectors_by) EVIDENCE(freed_by)                 \
+	EVIDENCE(intx_by) EVIDENCE(disabled_by)
+
+typedef struct PciState { STATE_STRUCT(PCI_FIELDS) } PciState;
 
 typedef enum { DOMAIN_NONE, DOMAIN_LIVE, DOMAIN_DESTROYED } DomainState;
 
-typedef struct MsiDomain {
-	bool per_device;          /* the parent creates per-device state in msi_prepare */
-	DomainState state;
-	bool shared;              /* ITS: prepared twice, never freed */
-	Step *prepared, *destroyed;
-} MsiDomain;
+#define DOMAIN_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                        \
+	SAME(bool, per_device)      /* the parent creates per-device state in msi_prepare */ \
+	KEY(DomainState, state)                                                      \
+	SAME(bool, shared)          /* ITS: prepared twice, never freed */           \
+	EVIDENCE(prepared) EVIDENCE(destroyed)
 
-#define ARRAY(T, name) T *name; int n##name, cap##name
+typedef struct MsiDomain { STATE_STRUCT(DOMAIN_FIELDS) } MsiDomain;
 
-struct Model {
-	/* model_hash's last answer: the analyzer asks for it at every node of
-	 * a replay, and most nodes call nothing.  Every entry point that
-	 * changes the state clears it (model_changed). */
-	unsigned long hash;
-	bool hash_ok;
-	const Spec *spec;
-	const Profile *profile;
-	int profile_index;        /* in the spec's profile list */
-	ModelBus bus;
-	Pool *pool;
-	ModelObserver observer;
+#define MODEL_FIELDS(KEY, SAME, EVIDENCE, ASIDE, PART, LIST)                         \
+	/* model_hash's last answer: the analyzer asks for it at every node of */    \
+	/* a replay, and most nodes call nothing.  Every entry point that */         \
+	/* changes the state clears it (model_changed). */                           \
+	ASIDE(unsigned long, hash)                                                   \
+	ASIDE(bool, hash_ok)                                                         \
+	ASIDE(const Spec *, spec)   /* one per analysis, shared by clones */         \
+	SAME(const Profile *, profile)                                               \
+	ASIDE(int, profile_index)   /* in the spec's profile list: follows from profile */ \
+	SAME(ModelBus, bus)                                                          \
+	ASIDE(Pool *, pool)         /* shared by clones, counted by clone and free */ \
+	ASIDE(ModelObserver, observer) /* who hears of transitions, not state */     \
+	KEY(Phase, phase)                                                            \
+	KEY(int, binding)           /* bindings so far; the current one while bound */ \
+	ASIDE(int, next_node_id)    /* numbering (Node.id); anonymous group names */ \
+				    /* made from it are compared where they are kept */ \
+	SAME(int, releasing_all)    /* devres_release_all in progress */             \
+	KEY(int, atomic)            /* lock depth */                                 \
+	SAME(int, handler)          /* hard IRQ handler depth */                     \
+	EVIDENCE(atomic_by)                                                          \
+	PART(PciState, pci)                                                          \
+	PART(MsiDomain, domain)                                                      \
+	LIST(Node, nodes, EACH)                                                      \
+	LIST(Res, res, EACH)                                                         \
+	LIST(Irq, irqs, EACH)                                                        \
+	LIST(Link, links, NONE)                                                      \
+	LIST(Group, groups, NONE)                                                    \
+	LIST(Job, jobs, COUNT)                                                       \
+	/* The history: evidence of what happened, never compared.  Between */      \
+	/* events cur and pending are empty; model_clone starts a clone without */   \
+	/* them and copies findings, taking a reference on each. */                  \
+	ASIDE(Transition *, cur)    /* the transition being built */                 \
+	ASIDE(Diagnosis **, pending) /* findings raised during cur */                \
+	ASIDE(int, npending) ASIDE(int, cappending)                                  \
+	ASIDE(Diagnosis **, findings)                                                \
+	ASIDE(int, nfindings) ASIDE(int, capfindings)                                \
+	ASIDE(int, nwarnings)
 
-	Phase phase;
-	int binding;              /* bindings so far; the current one while bound */
-	int next_node_id;
-	int releasing_all;        /* devres_release_all in progress */
-	int atomic;               /* lock depth */
-	int handler;              /* hard IRQ handler depth */
-	Step *atomic_by;
-	const char *callback;     /* driver callback being replayed (for messages) */
+struct Model { STATE_STRUCT(MODEL_FIELDS) };
 
-	PciState pci;
-	MsiDomain domain;
-
-	ARRAY(Node, nodes);
-	ARRAY(Res, res);
-	ARRAY(Irq, irqs);
-	ARRAY(Link, links);
-	ARRAY(Group, groups);
-	ARRAY(Work, work);
-
-	Step *cur;                /* the step being built */
-	ARRAY(Finding *, pending);/* findings raised during cur */
-	ARRAY(Finding *, findings);
-	int nviolations;
-};
-
+/* A new element at the end of the model's array ARR (a LIST, or pending and
+ * findings): a pointer to it, uninitialised. */
 #define PUSH(m, arr) (grow((void **)&(m)->arr, &(m)->cap##arr, (m)->n##arr + 1, sizeof *(m)->arr), &(m)->arr[(m)->n##arr++])
 void grow(void **arr, int *cap, int need, size_t size);
 
@@ -244,10 +302,10 @@ void step_begin_text(Model *m, const ModelOrigin *origin, char *text, size_t len
 void step_effect(Model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void step_end(Model *m);
 /* evidence: steps that led here (NULL entries are skipped); the current step is added last. */
-void finding_raise(Model *m, ModelSeverity severity, const char *rule, Step *const *evidence,
+void finding_raise(Model *m, Severity severity, ModelRule rule, Transition *const *evidence,
 		   int nevidence, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-#define EVIDENCE(...) ((Step *const[]){ __VA_ARGS__ }), \
-	(int)(sizeof((Step *const[]){ __VA_ARGS__ }) / sizeof(Step *))
+#define EVIDENCE(...) ((Transition *const[]){ __VA_ARGS__ }), \
+	(int)(sizeof((Transition *const[]){ __VA_ARGS__ }) / sizeof(Transition *))
 #define NO_EVIDENCE NULL, 0
 
 /* devres.c: the device's devres list */
@@ -264,11 +322,11 @@ void devres_group_call(Model *m, const SpecEntry *e, const char *const *args, in
 void devres_action_call(Model *m, const SpecEntry *e, const char *const *args, int nargs,
 			ModelOutcome outcome, const ModelOrigin *origin);
 
-/* release.c: running the work stack, node release effects */
-void work_push_node(Model *m, const Node *node, const ModelOrigin *origin);
-void work_push_call(Model *m, const char *fn, const char *data, const ModelOrigin *origin);
-void work_push_script(Model *m, const BusStep *script, const ModelOrigin *origin);
-bool work_run(Model *m, ModelCallback *callback);
+/* release.c: running the job stack, node release effects */
+void job_push_node(Model *m, const Node *node, const ModelOrigin *origin);
+void job_push_call(Model *m, const char *fn, const char *data, const ModelOrigin *origin);
+void job_push_script(Model *m, const BusStep *script, const ModelOrigin *origin);
+bool jobs_run(Model *m, ModelCallback *callback);
 
 /* bus.c: per-bus probe, unwind and unbind sequences */
 const BusStep *bus_script(const Model *m, bool probe_failed);
@@ -312,7 +370,7 @@ void resource_release_node(Model *m, const Node *n);
 
 /* context.c */
 void context_check_sleep(Model *m, const SpecEntry *e, const char *const *args, int nargs);
-void context_sleeping_alloc(Model *m, const char *what, const char *rule);
+void context_sleeping_alloc(Model *m, const char *what, ModelRule rule);
 void context_lock(Model *m, const SpecEntry *e, const char *const *args, int nargs);
 void context_unlock(Model *m);
 bool context_atomic(const Model *m);

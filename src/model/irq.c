@@ -1,5 +1,5 @@
 /*
- * irq.c: IRQ requests and frees (kernel-semantics.md 6).
+ * irq.c: IRQ requests and frees (docs/semantics.md, 7).
  *
  * An IRQ is identified by its number's symbol and its dev_id, as
  * free_irq() matches the action by dev_id.  An IRQ whose number came from
@@ -28,7 +28,7 @@ static const char *irq_symbol(Model *m, const SpecEntry *e, const char *const *a
 	}
 	const char *irq = intern(m->pool, arg(e, ARG_IRQ, args, nargs));
 	*vector = irq ? link_vector(m, irq) : -1;
-	/* MSI (not MSI-X) replaces dev->irq with its first vector (kernel-semantics.md 4.1). */
+	/* MSI (not MSI-X) replaces dev->irq with its first vector (docs/semantics.md, 5). */
 	size_t len = irq ? strlen(irq) : 0;
 	if (*vector < 0 && len > 5 && !strcmp(irq + len - 5, "->irq") && m->pci.vectors == VEC_MSI)
 		*vector = 0;
@@ -139,7 +139,7 @@ void irq_free_call(Model *m, const SpecEntry *e, const char *const *args, int na
 		if (node < 0) {
 			step_effect(m, "no devm_irq_release node: WARN_ON, free_irq still runs");
 			int q = find_irq(m, irq, vector, dev_id, true, managed);
-			finding_raise(m, SEVERITY_VIOLATION, "release-unacquired", EVIDENCE(q >= 0 ? m->irqs[q].requested : NULL),
+			finding_raise(m, SEV_WARNING, RULE_RELEASE_UNACQUIRED, EVIDENCE(q >= 0 ? m->irqs[q].requested : NULL),
 				      "%s on IRQ %s with no devm_request_irq behind it (WARN_ON in devm_free_irq)",
 				      e->name, irq);
 		} else {
@@ -161,7 +161,7 @@ void irq_free_call(Model *m, const SpecEntry *e, const char *const *args, int na
 			return;
 		}
 		step_effect(m, "IRQ already freed: WARN \"Trying to free already-free IRQ\"");
-		finding_raise(m, SEVERITY_VIOLATION, "double-free", EVIDENCE(q->requested, q->freed),
+		finding_raise(m, SEV_WARNING, RULE_DOUBLE_FREE, EVIDENCE(q->requested, q->freed),
 			      "free_irq on IRQ %s (dev_id %s), which is already freed (WARN: Trying to free"
 			      " already-free IRQ)", irq, dev_id);
 		return;
@@ -175,7 +175,7 @@ void irq_free_call(Model *m, const SpecEntry *e, const char *const *args, int na
 	if (has_node) {
 		q->state = IRQ_WRONGLY_FREED;
 		step_effect(m, "IRQ %s freed, but its devm_irq_release node stays", irq);
-		finding_raise(m, SEVERITY_VIOLATION, "devm-double-free", EVIDENCE(q->requested),
+		finding_raise(m, SEV_WARNING, RULE_DEVM_DOUBLE_FREE, EVIDENCE(q->requested),
 			      "IRQ %s from %s released with %s: devres frees it again at detach (WARN: Trying"
 			      " to free already-free IRQ, or frees a later action with the same dev_id)",
 			      irq, q->by->name, e->name);
@@ -226,7 +226,7 @@ void irq_vectors_freed(Model *m, const char *who)
 			continue;
 		char buf[16];
 		step_effect(m, "IRQ %s still requested on vector %s", q->irq, vector_label(q->vector, buf));
-		finding_raise(m, SEVERITY_VIOLATION, "irq-vectors-live-irq", EVIDENCE(m->pci.vectors_by, q->requested),
+		finding_raise(m, SEV_WARNING, RULE_IRQ_VECTORS_LIVE_IRQ, EVIDENCE(m->pci.vectors_by, q->requested),
 			      "%s frees the vectors while IRQ %s (%s, dev_id %s) is still requested: %s", who, q->irq,
 			      q->by->name, q->dev_id, q->managed ? "devres calls free_irq on it later, on a stale"
 			      " number (silent, or frees a reused IRQ's action)" : "its descriptor is gone under it");
@@ -239,7 +239,7 @@ void irq_check_dev_id_freed(Model *m, const char *sym)
 		const Irq *q = &m->irqs[i];
 		if (q->state != IRQ_LIVE || !q->managed || q->dev_id != sym)
 			continue;
-		finding_raise(m, SEVERITY_VIOLATION, "devm-irq-after-teardown", EVIDENCE(q->requested),
+		finding_raise(m, SEV_WARNING, RULE_DEVM_IRQ_AFTER_TEARDOWN, EVIDENCE(q->requested),
 			      "%s is freed while devm IRQ %s still has it as dev_id: the IRQ stays requested until"
 			      " devres releases it, and a handler running meanwhile uses freed memory", sym, q->irq);
 	}

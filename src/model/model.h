@@ -37,6 +37,7 @@
 #include <stdbool.h>
 
 #include "spec/spec.h"
+#include "teardown.h"
 
 /* Where an event comes from; strings must outlive the model (intern them). */
 typedef struct ModelOrigin {
@@ -47,9 +48,22 @@ typedef struct ModelOrigin {
 
 typedef enum { MODEL_SUCCESS, MODEL_FAILURE, MODEL_UNKNOWN } ModelOutcome;
 
-typedef enum { BUS_GENERIC, BUS_PCI, BUS_PLATFORM, BUS_SPI, BUS_I2C, BUS_COUNT } ModelBus;
+/* The buses whose probe, unwind and unbind sequences the model knows
+ * (bus.c); any other bus is BUS_GENERIC, the driver core's order only. */
+typedef enum { BUS_GENERIC, BUS_PCI, BUS_PLATFORM, BUS_SPI, BUS_I2C, BUS_USB, BUS_COUNT } ModelBus;
 
-typedef enum { SEVERITY_NOTE, SEVERITY_VIOLATION } ModelSeverity;
+/* The rules the model raises (their ids are declared in model/rules.def). */
+typedef enum {
+#define RULE(name, id) RULE_##name,
+#include "model/rules.def"
+#undef RULE
+	RULE_COUNT
+} ModelRule;
+
+/* The id of RULE as findings carry it ("irq-vectors-live-irq"). */
+const char *model_rule_name(ModelRule rule);
+/* The rule with id NAME, or -1 when the model never raises it. */
+int model_rule_by_name(const char *name);
 
 /* One transition: what an event did, and where the event came from. */
 typedef struct ModelStep {
@@ -57,10 +71,11 @@ typedef struct ModelStep {
 	const char *text;
 } ModelStep;
 
-/* A violation or a note, with the transitions that led to it, oldest first. */
+/* A warning or a note (teardown.h's Severity), with the transitions that
+ * led to it, oldest first. */
 typedef struct ModelFinding {
-	const char *rule;         /* stable id, e.g. "irq-vectors-live-irq" */
-	ModelSeverity severity;
+	const char *rule;         /* model_rule_name() of the rule, e.g. "irq-vectors-live-irq" */
+	Severity severity;
 	const char *message;      /* one line */
 	ModelOrigin origin;       /* the event that revealed it */
 	const ModelStep *const *steps;
@@ -83,15 +98,21 @@ typedef struct ModelCallback {
 typedef struct Profile Profile;
 typedef struct Model Model;
 
-/* Profiles: 6.1, 6.11, 6.12 (the default), proposed.  NULL if unknown. */
+/* Profiles: the rows of profile.c's table (6.1, 6.11, 6.12, the default,
+ * and proposed).  NULL if unknown. */
 const Profile *profile_by_name(const char *name);
 const Profile *profile_default(void);
 const char *profile_name(const Profile *profile);
 const char *profile_summary(const Profile *profile);
 /* Iterate: profile_at(0), profile_at(1), ... until NULL. */
 const Profile *profile_at(int index);
+/* Their names joined by ", " into BUF, for usage texts and messages. */
+const char *profile_names(char *buf, size_t size);
+/* Load the spec at PATH, whose profiles= name the model's profiles. */
+Spec *model_spec_load(const char *path, char *err, int errlen);
 
-/* Bus names: pci, platform, spi, i2c, generic.  -1 if unknown. */
+/* Bus names (generic, pci, platform, spi, i2c, usb: the names of
+ * data/drivers.tbl); -1 if the model has no sequence of its own for NAME. */
 int model_bus_by_name(const char *name);
 const char *model_bus_name(ModelBus bus);
 
@@ -157,7 +178,7 @@ bool model_next_callback(Model *m, ModelCallback *callback);
 /* Findings of this state's history (not part of equality). */
 int model_finding_count(const Model *m);
 const ModelFinding *model_finding(const Model *m, int index);
-int model_violation_count(const Model *m);
+int model_warning_count(const Model *m);
 
 /* `teardown model ...` (argv[0] is "model"). */
 int model_main(int argc, char **argv);

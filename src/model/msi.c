@@ -1,7 +1,7 @@
 /*
  * msi.c: MSI/MSI-X vectors, their devres, and MSI domain per-device state.
  *
- * kernel-semantics.md 4: the first MSI or MSI-X setup adds the
+ * docs/semantics.md, 5: the first MSI or MSI-X setup adds the
  * msi_device_data_release node (once, for managed and unmanaged drivers)
  * and, on a managed device with the hybrid, the pcim_msi_release action
  * (once per binding, guarded by is_msi_managed).  Freeing is idempotent:
@@ -29,7 +29,7 @@ static const char *const vec_names[] = { [VEC_NONE] = "no", [VEC_MSI] = "MSI", [
 
 enum { WANT_MSI = 1, WANT_MSIX = 2, WANT_INTX = 4, WANT_ALL = 7 };
 
-static void set_step(Step **slot, Step *s)
+static void set_step(Transition **slot, Transition *s)
 {
 	step_unref(*slot);
 	*slot = step_ref(s);
@@ -82,13 +82,13 @@ static void domain_prepare(Model *m)
 		}
 		d->shared = true;
 		step_effect(m, "msi_prepare: per-device state exists: marked shared, never freed");
-		finding_raise(m, SEVERITY_VIOLATION, "msi-prepare-teardown", EVIDENCE(d->prepared),
+		finding_raise(m, SEV_WARNING, RULE_MSI_PREPARE_TEARDOWN, EVIDENCE(d->prepared),
 			      "msi_prepare runs again while the device's per-device state exists: the ITS marks"
 			      " it shared and never frees it (leak)");
 		return;
 	}
 	if (d->state == DOMAIN_DESTROYED)
-		finding_raise(m, SEVERITY_NOTE, "msi-prepare-teardown", EVIDENCE(d->prepared, d->destroyed),
+		finding_raise(m, SEV_NOTE, RULE_MSI_PREPARE_TEARDOWN, EVIDENCE(d->prepared, d->destroyed),
 			      "per-device MSI state was destroyed with the last vector and is prepared again:"
 			      " msi_prepare has no paired teardown, its lifetime follows the vectors");
 	d->state = DOMAIN_LIVE;
@@ -136,7 +136,7 @@ void vec_alloc_call(Model *m, const SpecEntry *e, const char *const *args, int n
 	}
 	if (p->vectors != VEC_NONE) {
 		step_effect(m, "%s already enabled: WARN_ON_ONCE, -EINVAL", vec_names[p->vectors]);
-		finding_raise(m, SEVERITY_VIOLATION, "api-misuse", EVIDENCE(p->vectors_by),
+		finding_raise(m, SEV_WARNING, RULE_API_MISUSE, EVIDENCE(p->vectors_by),
 			      "%s allocates vectors while %s vectors are enabled (WARN_ON_ONCE, -EINVAL)%s",
 			      e->name, vec_names[p->vectors], want & WANT_INTX ? "; the INTx fallback returns 1" : "");
 		if (want & WANT_INTX)
@@ -191,7 +191,7 @@ void vec_free_call(Model *m, const SpecEntry *e)
 	}
 	step_effect(m, "nothing enabled: silent no-op");
 	if (p->freed_explicitly)
-		finding_raise(m, SEVERITY_NOTE, "redundant-release", EVIDENCE(p->freed_by),
+		finding_raise(m, SEV_NOTE, RULE_REDUNDANT_RELEASE, EVIDENCE(p->freed_by),
 			      "%s after the vectors were already freed: a silent no-op", e->name);
 }
 
@@ -253,13 +253,13 @@ void msi_release_node(Model *m, const Node *n)
 		p->is_msi_managed = false;
 		step_effect(m, "pci_free_irq_vectors");
 		if (vec_free_type(m, VEC_NONE, "pcim_msi_release")) {
-			finding_raise(m, SEVERITY_NOTE, "irq-vectors-implicit", EVIDENCE(p->managed_by, p->vectors_by),
+			finding_raise(m, SEV_NOTE, RULE_IRQ_VECTORS_IMPLICIT, EVIDENCE(p->managed_by, p->vectors_by),
 				      "the driver relies on pcim_msi_release (the implicit hybrid) to free its vectors:"
 				      " it needs pcim_alloc_irq_vectors() before the hybrid goes");
 		} else {
 			step_effect(m, "nothing enabled: silent no-op");
 			if (p->freed_explicitly)
-				finding_raise(m, SEVERITY_NOTE, "irq-vectors-hybrid",
+				finding_raise(m, SEV_NOTE, RULE_IRQ_VECTORS_HYBRID,
 					      EVIDENCE(p->managed_by, p->vectors_by, p->freed_by),
 					      "vectors of a managed device freed explicitly and again by pcim_msi_release"
 					      " at detach (a silent no-op in %s): ownership is ambiguous", m->profile->name);
@@ -269,7 +269,7 @@ void msi_release_node(Model *m, const Node *n)
 		if (!vec_free_type(m, VEC_NONE, "pcim_free_irq_vectors")) {
 			step_effect(m, "nothing enabled: silent no-op");
 			if (p->freed_explicitly)
-				finding_raise(m, SEVERITY_NOTE, "redundant-release", EVIDENCE(p->vectors_by, p->freed_by),
+				finding_raise(m, SEV_NOTE, RULE_REDUNDANT_RELEASE, EVIDENCE(p->vectors_by, p->freed_by),
 					      "vectors from pcim_alloc_irq_vectors also freed explicitly: the managed"
 					      " release is a no-op");
 		}
@@ -277,7 +277,7 @@ void msi_release_node(Model *m, const Node *n)
 	case NODE_MSI_DATA:
 		if (p->vectors != VEC_NONE) {
 			step_effect(m, "descriptors left: WARN_ON_ONCE, %s left enabled", vec_names[p->vectors]);
-			finding_raise(m, SEVERITY_VIOLATION, "irq-vectors-leak", EVIDENCE(p->managed_by, p->vectors_by),
+			finding_raise(m, SEV_WARNING, RULE_IRQ_VECTORS_LEAK, EVIDENCE(p->managed_by, p->vectors_by),
 				      "%s vectors are never freed: msi_device_data_release finds descriptors left"
 				      " (WARN_ON_ONCE) and the device keeps %s enabled%s", vec_names[p->vectors],
 				      vec_names[p->vectors], p->is_managed && !m->profile->msi_hybrid

@@ -1,5 +1,5 @@
 /*
- * pci.c: PCI enable, managed mode and INTx (kernel-semantics.md 3 and 5).
+ * pci.c: PCI enable, managed mode and INTx (docs/semantics.md, 4 and 6).
  *
  * Two managed-mode models, chosen by the profile:
  *  - 6.1 keeps one pcim_release node per binding holding a struct
@@ -18,7 +18,7 @@
 
 #include "model/internal.h"
 
-static void set_step(Step **slot, Step *s)
+static void set_step(Transition **slot, Transition *s)
 {
 	step_unref(*slot);
 	*slot = step_ref(s);
@@ -74,7 +74,7 @@ void pci_disable_device_now(Model *m, const char *who)
 	if (p->enable_cnt <= 0) {
 		p->enable_cnt--;
 		step_effect(m, "disabling already-disabled device (WARN_ONCE), enable_cnt %d", p->enable_cnt);
-		finding_raise(m, SEVERITY_VIOLATION, "pci-double-disable", EVIDENCE(p->managed_by, p->disabled_by),
+		finding_raise(m, SEV_WARNING, RULE_PCI_DOUBLE_DISABLE, EVIDENCE(p->managed_by, p->disabled_by),
 			      "%s disables a device that is already disabled: \"disabling already-disabled"
 			      " device\" WARN_ONCE and enable_cnt goes to %d", who, p->enable_cnt);
 		return;
@@ -91,7 +91,7 @@ void pci_disable_call(Model *m)
 	    devres_find(m, NODE_PCIM_RELEASE, -1) >= 0 && p->dr_enabled) {
 		p->dr_enabled = false;
 		step_effect(m, "managed: clears pcim_release's enabled flag");
-		finding_raise(m, SEVERITY_NOTE, "pci-disable-managed", EVIDENCE(p->managed_by),
+		finding_raise(m, SEV_NOTE, RULE_PCI_DISABLE_MANAGED, EVIDENCE(p->managed_by),
 			      "pci_disable_device on a managed device is absorbed in %s: pcim_release will not"
 			      " disable it again (redundant)", m->profile->name);
 	}
@@ -109,7 +109,7 @@ void pci_pin_call(Model *m)
 	}
 	if (devres_find(m, NODE_PCIM_RELEASE, -1) < 0 || !p->dr_enabled) {
 		step_effect(m, "not enabled by pcim_enable_device: WARN_ON");
-		finding_raise(m, SEVERITY_VIOLATION, "api-misuse", NO_EVIDENCE,
+		finding_raise(m, SEV_WARNING, RULE_API_MISUSE, NO_EVIDENCE,
 			      "pcim_pin_device on a device not enabled with pcim_enable_device (WARN_ON in 6.1)");
 		return;
 	}
@@ -134,13 +134,13 @@ static void pcim_intx(Model *m, bool enable, bool hybrid)
 	}
 	if (existing < 0) {
 		context_sleeping_alloc(m, hybrid ? "pci_intx -> pcim_intx: devres_alloc(GFP_KERNEL)"
-				       : "pcim_intx: devres_alloc(GFP_KERNEL)", hybrid ? "intx-atomic" : "sleep-in-atomic");
+				       : "pcim_intx: devres_alloc(GFP_KERNEL)", hybrid ? RULE_INTX_ATOMIC : RULE_SLEEP_IN_ATOMIC);
 		Node *n = devres_add(m, NODE_INTX_RESTORE, -1);
 		n->intx_disabled = m->profile->intx_restore_latest ? enable : p->intx_disabled;
 		step_effect(m, "devres +#%d pcim_intx_restore (will restore INTx %s)", n->id,
 			    p->intx_disabled ? "disabled" : "enabled");
 		if (hybrid && m->phase == PHASE_REMOVE)
-			finding_raise(m, SEVERITY_VIOLATION, "intx-hybrid", EVIDENCE(p->managed_by),
+			finding_raise(m, SEV_WARNING, RULE_INTX_HYBRID, EVIDENCE(p->managed_by),
 				      "pci_intx() in remove() on a managed device allocates a devres entry during"
 				      " detach (6.11 hybrid): at unbind it restores INTx %s, undoing remove()",
 				      p->intx_disabled ? "disabled" : "enabled");

@@ -2,7 +2,9 @@
  * profile.c: the semantics profiles, all differences in one table.
  *
  * A profile is a set of switches; each switch is one documented kernel
- * difference (kernel-semantics.md gives the file:line in each tree).
+ * difference (docs/semantics.md names the kernel functions in each tree).
+ * This table is the one list of profiles: usage texts, error messages,
+ * the spec's profiles= check and the fuzzers read it.
  * Which APIs exist in which profile is data, in data/api.spec
  * (profiles=...), so that "pcim_alloc_irq_vectors does not exist in 6.12"
  * and "pcim_intx does not exist in 6.1" are edits to the spec.
@@ -39,8 +41,9 @@
  *      MSI data is released (msi_teardown), not until the last vector.
  *
  * The 6.11 PCI devres model (per-resource nodes, pcim_intx) is taken from
- * the v6.11 series, which no tree here has; kernel-semantics.md 5.3.
+ * the v6.11 series, which no tree here has (docs/semantics.md, 6).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "model/internal.h"
@@ -92,4 +95,21 @@ const char *profile_name(const Profile *profile)
 const char *profile_summary(const Profile *profile)
 {
 	return profile->summary;
+}
+
+const char *profile_names(char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < NPROFILES && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", profiles[i].name);
+	return buf;
+}
+
+Spec *model_spec_load(const char *path, char *err, int errlen)
+{
+	const char *names[NPROFILES];
+	for (int i = 0; i < NPROFILES; i++)
+		names[i] = profiles[i].name;
+	return spec_load(path, names, NPROFILES, err, errlen);
 }

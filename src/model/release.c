@@ -1,14 +1,14 @@
 /*
- * release.c: the work stack, which runs releases in the kernel's order.
+ * release.c: the job stack, which runs releases in the kernel's order.
  *
  * Unbinding is a sequence (the bus's remove steps, then devres released
  * LIFO), and at any point the kernel may call into the driver: a devm
  * action registered with a driver function.  The model cannot run driver
- * code, so the sequence is a stack of work items in the state: bus script
+ * code, so the sequence is a stack of jobs in the state: bus script
  * steps, unlinked devres nodes waiting for their release, and driver
- * callbacks.  work_run() pops items until a driver callback is on top,
+ * callbacks.  jobs_run() pops items until a driver callback is on top,
  * which it hands to the caller; the caller replays the callback's body
- * (its calls may push more work, which then runs first, as nested
+ * (its calls may push more jobs, which then run first, as nested
  * releases do in the kernel) and asks again.  Keeping the stack in the
  * state makes it cloneable like everything else.
  */
@@ -16,33 +16,33 @@
 
 #include "model/internal.h"
 
-static Work *push(Model *m, WorkKind kind, const ModelOrigin *origin)
+static Job *push(Model *m, JobKind kind, const ModelOrigin *origin)
 {
-	Work *w = PUSH(m, work);
-	memset(w, 0, sizeof *w);
-	w->kind = kind;
+	Job *j = PUSH(m, jobs);
+	memset(j, 0, sizeof *j);
+	j->kind = kind;
 	if (origin)
-		w->origin = *origin;
-	return w;
+		j->origin = *origin;
+	return j;
 }
 
 /* Takes over the node's step reference. */
-void work_push_node(Model *m, const Node *node, const ModelOrigin *origin)
+void job_push_node(Model *m, const Node *node, const ModelOrigin *origin)
 {
-	push(m, WORK_NODE, origin)->node = *node;
+	push(m, JOB_NODE, origin)->node = *node;
 }
 
-void work_push_call(Model *m, const char *fn, const char *data, const ModelOrigin *origin)
+void job_push_call(Model *m, const char *fn, const char *data, const ModelOrigin *origin)
 {
-	Work *w = push(m, WORK_CALL, origin);
-	w->fn = fn;
-	w->data = data;
-	w->why = step_ref(m->cur);
+	Job *j = push(m, JOB_CALL, origin);
+	j->fn = fn;
+	j->data = data;
+	j->why = step_ref(m->cur);
 }
 
-void work_push_script(Model *m, const BusStep *script, const ModelOrigin *origin)
+void job_push_script(Model *m, const BusStep *script, const ModelOrigin *origin)
 {
-	push(m, WORK_SCRIPT, origin)->script = script;
+	push(m, JOB_SCRIPT, origin)->script = script;
 }
 
 /* A devm action: kernel functions named in the spec run as model calls, driver functions are handed out. */
@@ -57,7 +57,7 @@ static void release_action(Model *m, const Node *n, const ModelOrigin *origin)
 		return;
 	}
 	step_effect(m, "driver callback %s(%s) runs now", n->fn, n->data);
-	work_push_call(m, n->fn, n->data, origin);
+	job_push_call(m, n->fn, n->data, origin);
 }
 
 static void release_node(Model *m, const Node *n, const ModelOrigin *origin)
@@ -92,37 +92,35 @@ static void release_node(Model *m, const Node *n, const ModelOrigin *origin)
 	step_end(m);
 }
 
-bool work_run(Model *m, ModelCallback *callback)
+bool jobs_run(Model *m, ModelCallback *callback)
 {
 	step_end(m);
-	while (m->nwork) {
-		Work w = m->work[--m->nwork];
-		switch (w.kind) {
-		case WORK_SCRIPT:
-			if (w.script[1].kind != BS_END)
-				work_push_script(m, w.script + 1, &w.origin);
-			bus_run_step(m, w.script, &w.origin);
+	while (m->njobs) {
+		Job j = m->jobs[--m->njobs];
+		switch (j.kind) {
+		case JOB_SCRIPT:
+			if (j.script[1].kind != BS_END)
+				job_push_script(m, j.script + 1, &j.origin);
+			bus_run_step(m, j.script, &j.origin);
 			step_end(m);
 			break;
-		case WORK_NODE:
-			release_node(m, &w.node, &w.origin);
-			step_unref(w.node.step);
+		case JOB_NODE:
+			release_node(m, &j.node, &j.origin);
+			step_unref(j.node.step);
 			break;
-		case WORK_CALL:
-			step_unref(w.why);
-			callback->function = w.fn;
-			callback->data = w.data;
-			callback->origin = w.origin;
-			m->callback = w.fn;
+		case JOB_CALL:
+			step_unref(j.why);
+			callback->function = j.fn;
+			callback->data = j.data;
+			callback->origin = j.origin;
 			return true;
 		}
 	}
-	m->callback = NULL;
 	return false;
 }
 
 bool model_next_callback(Model *m, ModelCallback *callback)
 {
 	model_changed(m);
-	return work_run(m, callback);
+	return jobs_run(m, callback);
 }

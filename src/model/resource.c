@@ -81,7 +81,7 @@ static void release_managed(Model *m, const SpecEntry *e, const char *sym, int r
 	}
 	const Res *res = &m->res[r];
 	step_effect(m, "no devres node for %s: WARN", sym);
-	finding_raise(m, SEVERITY_VIOLATION, res->managed ? "double-free" : "release-unacquired",
+	finding_raise(m, SEV_WARNING, res->managed ? RULE_DOUBLE_FREE : RULE_RELEASE_UNACQUIRED,
 		      EVIDENCE(res->acquired, res->released),
 		      res->managed ? "%s on %s, which is already released (devres finds no node: WARN)"
 		      : "%s on %s, which %s did not allocate through devres (WARN, nothing released)",
@@ -108,7 +108,7 @@ void release_call(Model *m, const SpecEntry *e, const char *const *args, int nar
 	Res *res = &m->res[r];
 	if (res->state != RES_LIVE) {
 		step_effect(m, "%s already released", sym);
-		finding_raise(m, SEVERITY_VIOLATION, "double-free", EVIDENCE(res->acquired, res->released),
+		finding_raise(m, SEV_WARNING, RULE_DOUBLE_FREE, EVIDENCE(res->acquired, res->released),
 			      "%s(%s): %s is already released", e->name, sym, sym);
 		return;
 	}
@@ -122,7 +122,7 @@ void release_call(Model *m, const SpecEntry *e, const char *const *args, int nar
 		res->state = RES_WRONGLY_FREED;
 		step_effect(m, "%s released, but devres still owns it", sym);
 		bool inside_node = res->by->resource && !strcmp(res->by->resource, "memory");
-		finding_raise(m, SEVERITY_VIOLATION, "devm-double-free", EVIDENCE(res->acquired),
+		finding_raise(m, SEV_WARNING, RULE_DEVM_DOUBLE_FREE, EVIDENCE(res->acquired),
 			      "%s from %s released with %s, the unmanaged API: devres still owns it and"
 			      " releases it again at detach%s", sym, res->by->name, e->name, inside_node
 			      ? " (and the pointer lies inside the devres node, so this free is already invalid)" : "");
@@ -163,9 +163,7 @@ void model_forget_unheld(Model *m, bool (*held)(void *ctx, const char *sym), voi
 	if (k == m->nres)
 		return;
 	model_changed(m);
-	to = malloc((size_t)(m->nres ? m->nres : 1) * sizeof *to);
-	if (!to)
-		return;
+	to = xmalloc((size_t)(m->nres ? m->nres : 1) * sizeof *to);
 	k = 0;
 	for (int i = 0; i < m->nres; i++) {
 		Res *r = &m->res[i];
@@ -182,8 +180,8 @@ void model_forget_unheld(Model *m, bool (*held)(void *ctx, const char *sym), voi
 	for (int i = 0; i < m->nnodes; i++)
 		if (m->nodes[i].kind == NODE_RESOURCE)
 			m->nodes[i].ref = to[m->nodes[i].ref];
-	for (int i = 0; i < m->nwork; i++)
-		if (m->work[i].kind == WORK_NODE && m->work[i].node.kind == NODE_RESOURCE)
-			m->work[i].node.ref = to[m->work[i].node.ref];
+	for (int i = 0; i < m->njobs; i++)
+		if (m->jobs[i].kind == JOB_NODE && m->jobs[i].node.kind == NODE_RESOURCE)
+			m->jobs[i].node.ref = to[m->jobs[i].node.ref];
 	free(to);
 }

@@ -1,36 +1,23 @@
 /*
  * state.c: the Model as a value: create, clone, compare, hash, free.
  *
- * Cloning copies the arrays and takes references on the steps and findings
- * they point to; nothing is deep-copied beyond that, so a clone at every
- * branch of the analyzer costs a few small allocations.  Equality and the
- * hash cover what the kernel would see (flags, counts, the devres list,
+ * Cloning copies the arrays and takes references on the transitions and
+ * findings they point to; nothing is deep-copied beyond that, so a clone at
+ * every branch of the analyzer costs a few small allocations.  Equality and
+ * the hash cover what the kernel would see (flags, counts, the devres list,
  * resource and IRQ states), never the evidence or the node numbering, so
  * that two paths reaching the same kernel state merge.
+ *
+ * Which field counts for what is said once, in the field lists of
+ * internal.h; the functions below are made from them (STATE_FUNCTIONS), so
+ * equality, the hash, the evidence references and the copying of arrays
+ * cannot forget a field.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/internal.h"
-
-static const char *const bus_names[BUS_COUNT] = {
-	[BUS_GENERIC] = "generic", [BUS_PCI] = "pci", [BUS_PLATFORM] = "platform",
-	[BUS_SPI] = "spi", [BUS_I2C] = "i2c",
-};
-
-int model_bus_by_name(const char *name)
-{
-	for (int i = 0; i < BUS_COUNT; i++)
-		if (!strcmp(bus_names[i], name))
-			return i;
-	return -1;
-}
-
-const char *model_bus_name(ModelBus bus)
-{
-	return bus < BUS_COUNT ? bus_names[bus] : "?";
-}
 
 Model *model_new(const Spec *spec, const Profile *profile, ModelBus bus, char *err, int errlen)
 {
@@ -39,7 +26,7 @@ Model *model_new(const Spec *spec, const Profile *profile, ModelBus bus, char *e
 		snprintf(err, errlen, "profile %s is not declared in the spec", profile->name);
 		return NULL;
 	}
-	Model *m = calloc(1, sizeof *m);
+	Model *m = xcalloc(1, sizeof *m);
 	m->spec = spec;
 	m->profile = profile;
 	m->profile_index = index;
@@ -49,65 +36,110 @@ Model *model_new(const Spec *spec, const Profile *profile, ModelBus bus, char *e
 	return m;
 }
 
-#define COPY(dst, src, name) do { \
-	(dst)->name = NULL; (dst)->cap##name = 0; \
-	grow((void **)&(dst)->name, &(dst)->cap##name, (src)->n##name, sizeof *(src)->name); \
-	if ((src)->n##name) memcpy((dst)->name, (src)->name, (src)->n##name * sizeof *(src)->name); \
-} while (0)
-
-static void ref_steps(Model *m)
+void grow(void **arr, int *cap, int need, size_t size)
 {
-	PciState *p = &m->pci;
-	step_ref(m->atomic_by);
-	step_ref(p->managed_by), step_ref(p->vectors_by), step_ref(p->freed_by);
-	step_ref(p->intx_by), step_ref(p->disabled_by);
-	step_ref(m->domain.prepared), step_ref(m->domain.destroyed);
-	for (int i = 0; i < m->nnodes; i++)
-		step_ref(m->nodes[i].step);
-	for (int i = 0; i < m->nres; i++)
-		step_ref(m->res[i].acquired), step_ref(m->res[i].released);
-	for (int i = 0; i < m->nirqs; i++)
-		step_ref(m->irqs[i].requested), step_ref(m->irqs[i].freed);
-	for (int i = 0; i < m->nwork; i++)
-		step_ref(m->work[i].node.step), step_ref(m->work[i].why);
-	for (int i = 0; i < m->nfindings; i++)
-		m->findings[i]->refs++;
+	if (need <= *cap)
+		return;
+	int n = *cap ? *cap : 4;
+	while (n < need)
+		n *= 2;
+	*arr = xrealloc(*arr, n * size);
+	*cap = n;
 }
 
-static void unref_steps(Model *m)
+static unsigned long mix(unsigned long h, unsigned long v)
 {
-	PciState *p = &m->pci;
-	step_unref(m->atomic_by);
-	step_unref(p->managed_by), step_unref(p->vectors_by), step_unref(p->freed_by);
-	step_unref(p->intx_by), step_unref(p->disabled_by);
-	step_unref(m->domain.prepared), step_unref(m->domain.destroyed);
-	for (int i = 0; i < m->nnodes; i++)
-		step_unref(m->nodes[i].step);
-	for (int i = 0; i < m->nres; i++)
-		step_unref(m->res[i].acquired), step_unref(m->res[i].released);
-	for (int i = 0; i < m->nirqs; i++)
-		step_unref(m->irqs[i].requested), step_unref(m->irqs[i].freed);
-	for (int i = 0; i < m->nwork; i++)
-		step_unref(m->work[i].node.step), step_unref(m->work[i].why);
-	for (int i = 0; i < m->nfindings; i++)
-		finding_unref(m->findings[i]);
+	return (h ^ v) * 1099511628211ul;
 }
+
+/* What each role of a field list does: in T##_equal (fields of A and B),
+ * T##_hash (of X, into H) and T##_evidence (of X, to EACH). */
+#define IGNORE(T, f)
+#define IGNORE_EVIDENCE(f)
+#define EQUAL(T, f) a->f == b->f &&
+#define EQUAL_PART(T, f) T##_equal(&a->f, &b->f) &&
+#define EQUAL_LIST(T, f, H) T##_list_equal(a->f, a->n##f, b->f, b->n##f) &&
+#define HASH(T, f) h = mix(h, (unsigned long)x->f);
+#define HASH_PART(T, f) h = T##_hash(h, &x->f);
+#define HASH_LIST(T, f, H) HASH_##H(T, x->f, x->n##f)
+#define HASH_EACH(T, v, n) for (int i = 0; i < (n); i++) h = T##_hash(h, &(v)[i]);
+#define HASH_COUNT(T, v, n) h = mix(h, (unsigned long)(n));
+#define HASH_NONE(T, v, n)
+#define EVIDENCE_EACH(f) each(x->f);
+#define EVIDENCE_PART(T, f) T##_evidence(&x->f, each);
+#define EVIDENCE_LIST(T, f, H) for (int i = 0; i < x->n##f; i++) T##_evidence(&x->f[i], each);
+/* T##_same_evidence (of A and B, equal already): the same transitions. */
+#define SAME_EVIDENCE(f) if (a->f != b->f) return false;
+#define SAME_EVIDENCE_PART(T, f) if (!T##_same_evidence(&a->f, &b->f)) return false;
+#define SAME_EVIDENCE_LIST(T, f, H) \
+	for (int i = 0; i < a->n##f; i++) if (!T##_same_evidence(&a->f[i], &b->f[i])) return false;
+
+#define STATE_FUNCTIONS(T, FIELDS)                                                         \
+	static inline bool T##_equal(const T *a, const T *b)                               \
+	{                                                                                  \
+		return FIELDS(EQUAL, EQUAL, IGNORE_EVIDENCE, IGNORE, EQUAL_PART, EQUAL_LIST) true; \
+	}                                                                                  \
+	static inline bool T##_list_equal(const T *a, int na, const T *b, int nb)          \
+	{                                                                                  \
+		if (na != nb)                                                              \
+			return false;                                                      \
+		for (int i = 0; i < na; i++)                                               \
+			if (!T##_equal(&a[i], &b[i]))                                      \
+				return false;                                              \
+		return true;                                                               \
+	}                                                                                  \
+	static inline unsigned long T##_hash(unsigned long h, const T *x)                  \
+	{                                                                                  \
+		FIELDS(HASH, IGNORE, IGNORE_EVIDENCE, IGNORE, HASH_PART, HASH_LIST)        \
+		return h;                                                                  \
+	}                                                                                  \
+	static inline void T##_evidence(const T *x, void (*each)(Transition *))            \
+	{                                                                                  \
+		FIELDS(IGNORE, IGNORE, EVIDENCE_EACH, IGNORE, EVIDENCE_PART, EVIDENCE_LIST) \
+	}                                                                                  \
+	static inline bool T##_same_evidence(const T *a, const T *b)                       \
+	{                                                                                  \
+		FIELDS(IGNORE, IGNORE, SAME_EVIDENCE, IGNORE, SAME_EVIDENCE_PART,          \
+		       SAME_EVIDENCE_LIST) return true;                                    \
+	}
+
+/* Parts and list elements first: each type's functions call theirs. */
+STATE_FUNCTIONS(Node, NODE_FIELDS)
+STATE_FUNCTIONS(Res, RES_FIELDS)
+STATE_FUNCTIONS(Irq, IRQ_FIELDS)
+STATE_FUNCTIONS(Link, LINK_FIELDS)
+STATE_FUNCTIONS(Group, GROUP_FIELDS)
+STATE_FUNCTIONS(Job, JOB_FIELDS)
+STATE_FUNCTIONS(PciState, PCI_FIELDS)
+STATE_FUNCTIONS(MsiDomain, DOMAIN_FIELDS)
+STATE_FUNCTIONS(Model, MODEL_FIELDS)
+
+static void take(Transition *t)
+{
+	step_ref(t);
+}
+
+/* The arrays of a clone: its own copies of the source's LISTs. */
+#define COPY_LIST(T, f, H)                                                                 \
+	m->f = NULL, m->cap##f = 0;                                                        \
+	grow((void **)&m->f, &m->cap##f, src->n##f, sizeof *m->f);                         \
+	if (src->n##f)                                                                     \
+		memcpy(m->f, src->f, src->n##f * sizeof *m->f);
+#define FREE_LIST(T, f, H) free(m->f);
 
 Model *model_clone(const Model *src)
 {
-	Model *m = malloc(sizeof *m);
+	Model *m = xmalloc(sizeof *m);
 	*m = *src;
+	MODEL_FIELDS(IGNORE, IGNORE, IGNORE_EVIDENCE, IGNORE, IGNORE, COPY_LIST)
+	Model_evidence(m, take);
 	m->pool = pool_ref(src->pool);
 	m->cur = NULL;
 	m->pending = NULL, m->npending = m->cappending = 0;
-	COPY(m, src, nodes);
-	COPY(m, src, res);
-	COPY(m, src, irqs);
-	COPY(m, src, links);
-	COPY(m, src, groups);
-	COPY(m, src, work);
-	COPY(m, src, findings);
-	ref_steps(m);
+	m->findings = NULL, m->capfindings = 0;
+	grow((void **)&m->findings, &m->capfindings, src->nfindings, sizeof *m->findings);
+	for (int i = 0; i < m->nfindings; i++)
+		(m->findings[i] = src->findings[i])->refs++;
 	return m;
 }
 
@@ -116,9 +148,11 @@ void model_free(Model *m)
 	if (!m)
 		return;
 	step_end(m);
-	unref_steps(m);
-	free(m->nodes), free(m->res), free(m->irqs), free(m->links);
-	free(m->groups), free(m->work), free(m->pending), free(m->findings);
+	Model_evidence(m, step_unref);
+	for (int i = 0; i < m->nfindings; i++)
+		diagnosis_unref(m->findings[i]);
+	MODEL_FIELDS(IGNORE, IGNORE, IGNORE_EVIDENCE, IGNORE, IGNORE, FREE_LIST)
+	free(m->pending), free(m->findings);
 	pool_unref(m->pool);
 	free(m);
 }
@@ -148,129 +182,36 @@ const ModelFinding *model_finding(const Model *m, int index)
 	return index >= 0 && index < m->nfindings ? &m->findings[index]->pub : NULL;
 }
 
-int model_violation_count(const Model *m)
+int model_warning_count(const Model *m)
 {
-	return m->nviolations;
+	return m->nwarnings;
 }
 
-/* --- equality and hash: the kernel-visible state only --- */
-
-static bool pci_equal(const PciState *a, const PciState *b)
-{
-	return a->enable_cnt == b->enable_cnt && a->is_managed == b->is_managed &&
-	       a->pinned == b->pinned && a->is_msi_managed == b->is_msi_managed &&
-	       a->msi_data == b->msi_data && a->vectors == b->vectors && a->nvec == b->nvec &&
-	       a->intx_disabled == b->intx_disabled && a->intx_at_bind == b->intx_at_bind &&
-	       a->intx_by_driver == b->intx_by_driver && a->freed_explicitly == b->freed_explicitly &&
-	       a->dr_enabled == b->dr_enabled && a->dr_pinned == b->dr_pinned &&
-	       a->dr_restore_intx == b->dr_restore_intx && a->dr_orig_intx == b->dr_orig_intx;
-}
-
-static bool node_equal(const Node *a, const Node *b)
-{
-	return a->kind == b->kind && a->ref == b->ref && a->fn == b->fn && a->data == b->data &&
-	       a->intx_disabled == b->intx_disabled;
-}
+/* --- equality and hash: the kernel-visible state only (internal.h's lists) --- */
 
 bool model_equal(const Model *a, const Model *b)
 {
-	if (a->profile != b->profile || a->bus != b->bus || a->phase != b->phase ||
-	    a->binding != b->binding || a->atomic != b->atomic || a->handler != b->handler ||
-	    a->releasing_all != b->releasing_all || !pci_equal(&a->pci, &b->pci) ||
-	    a->domain.per_device != b->domain.per_device || a->domain.state != b->domain.state ||
-	    a->domain.shared != b->domain.shared || a->nnodes != b->nnodes || a->nres != b->nres ||
-	    a->nirqs != b->nirqs || a->nlinks != b->nlinks || a->ngroups != b->ngroups ||
-	    a->nwork != b->nwork)
-		return false;
-	for (int i = 0; i < a->nnodes; i++)
-		if (!node_equal(&a->nodes[i], &b->nodes[i]))
-			return false;
-	for (int i = 0; i < a->nres; i++) {
-		const Res *x = &a->res[i], *y = &b->res[i];
-		if (x->sym != y->sym || x->by != y->by || x->state != y->state ||
-		    x->managed != y->managed || x->binding != y->binding)
-			return false;
-	}
-	for (int i = 0; i < a->nirqs; i++) {
-		const Irq *x = &a->irqs[i], *y = &b->irqs[i];
-		if (x->irq != y->irq || x->dev_id != y->dev_id || x->vector != y->vector ||
-		    x->managed != y->managed || x->desc_gone != y->desc_gone || x->state != y->state ||
-		    x->binding != y->binding)
-			return false;
-	}
-	for (int i = 0; i < a->nlinks; i++)
-		if (a->links[i].sym != b->links[i].sym || a->links[i].vector != b->links[i].vector)
-			return false;
-	for (int i = 0; i < a->ngroups; i++)
-		if (a->groups[i].id != b->groups[i].id || a->groups[i].closed_once != b->groups[i].closed_once)
-			return false;
-	for (int i = 0; i < a->nwork; i++) {
-		const Work *x = &a->work[i], *y = &b->work[i];
-		if (x->kind != y->kind || x->script != y->script || x->fn != y->fn ||
-		    x->data != y->data || (x->kind == WORK_NODE && !node_equal(&x->node, &y->node)))
-			return false;
-	}
-	return true;
-}
-
-bool model_same_evidence(const Model *a, const Model *b)
-{
-	const PciState *p = &a->pci, *q = &b->pci;
-	if (!model_equal(a, b) || a->atomic_by != b->atomic_by || p->managed_by != q->managed_by ||
-	    p->vectors_by != q->vectors_by || p->freed_by != q->freed_by || p->intx_by != q->intx_by ||
-	    p->disabled_by != q->disabled_by || a->domain.prepared != b->domain.prepared ||
-	    a->domain.destroyed != b->domain.destroyed || a->nfindings != b->nfindings)
-		return false;
-	for (int i = 0; i < a->nnodes; i++)
-		if (a->nodes[i].step != b->nodes[i].step)
-			return false;
-	for (int i = 0; i < a->nres; i++)
-		if (a->res[i].acquired != b->res[i].acquired || a->res[i].released != b->res[i].released)
-			return false;
-	for (int i = 0; i < a->nirqs; i++)
-		if (a->irqs[i].requested != b->irqs[i].requested || a->irqs[i].freed != b->irqs[i].freed)
-			return false;
-	for (int i = 0; i < a->nwork; i++)
-		if (a->work[i].node.step != b->work[i].node.step || a->work[i].why != b->work[i].why)
-			return false;
-	return true;
-}
-
-static unsigned long mix(unsigned long h, unsigned long v)
-{
-	return (h ^ v) * 1099511628211ul;
+	return Model_equal(a, b);
 }
 
 unsigned long model_hash(const Model *m)
 {
 	if (m->hash_ok)
 		return m->hash;
-	const PciState *p = &m->pci;
-	unsigned long h = 14695981039346656037ul;
-	h = mix(h, m->phase), h = mix(h, m->binding), h = mix(h, m->atomic);
-	h = mix(h, (unsigned long)p->enable_cnt), h = mix(h, p->is_managed | p->pinned << 1 |
-		p->is_msi_managed << 2 | p->msi_data << 3 | p->intx_disabled << 4 | p->dr_enabled << 5);
-	h = mix(h, p->vectors), h = mix(h, (unsigned long)p->nvec), h = mix(h, m->domain.state);
-	for (int i = 0; i < m->nnodes; i++)
-		h = mix(h, m->nodes[i].kind), h = mix(h, (unsigned long)m->nodes[i].ref);
-	for (int i = 0; i < m->nres; i++)
-		h = mix(h, (unsigned long)m->res[i].sym), h = mix(h, m->res[i].state);
-	for (int i = 0; i < m->nirqs; i++)
-		h = mix(h, (unsigned long)m->irqs[i].irq), h = mix(h, m->irqs[i].state);
-	h = mix(h, (unsigned long)m->nwork);
+	unsigned long h = Model_hash(14695981039346656037ul, m);
 	Model *cache = (Model *)m; /* a cache, not the state: const to callers */
 	cache->hash = h;
 	cache->hash_ok = true;
 	return h;
 }
 
+bool model_same_evidence(const Model *a, const Model *b)
+{
+	return Model_equal(a, b) && Model_same_evidence(a, b);
+}
+
 /* --- similarity: equal but for the managed resources held and the
  * unmanaged ones already released --- */
-
-static bool managed_res_node(const Model *m, const Node *n)
-{
-	return n->kind == NODE_RESOURCE && m->res[n->ref].managed;
-}
 
 /* A resource similarity does not look at: managed (devres releases it
  * whatever), or released already (only a second release would see it). */
@@ -279,81 +220,58 @@ static bool res_aside(const Res *r)
 	return r->managed || r->state != RES_LIVE;
 }
 
-bool model_similar(const Model *a, const Model *b)
+static bool node_aside(const Model *m, const Node *n)
 {
-	if (a->profile != b->profile || a->bus != b->bus || a->phase != b->phase ||
-	    a->binding != b->binding || a->atomic != b->atomic || a->handler != b->handler ||
-	    a->releasing_all != b->releasing_all || !pci_equal(&a->pci, &b->pci) ||
-	    a->domain.per_device != b->domain.per_device || a->domain.state != b->domain.state ||
-	    a->domain.shared != b->domain.shared || a->nirqs != b->nirqs || a->nlinks != b->nlinks ||
-	    a->ngroups != b->ngroups || a->nwork != b->nwork)
-		return false;
-	int i = 0, k = 0;
-	for (;;) {
-		while (i < a->nnodes && managed_res_node(a, &a->nodes[i]))
-			i++;
-		while (k < b->nnodes && managed_res_node(b, &b->nodes[k]))
-			k++;
-		if (i == a->nnodes || k == b->nnodes)
-			break;
-		if (!node_equal(&a->nodes[i], &b->nodes[k]))
-			return false;
-		i++, k++;
-	}
-	if (i != a->nnodes || k != b->nnodes)
-		return false;
-	for (i = 0, k = 0;;) {
-		while (i < a->nres && res_aside(&a->res[i]))
-			i++;
-		while (k < b->nres && res_aside(&b->res[k]))
-			k++;
-		if (i == a->nres || k == b->nres)
-			break;
-		const Res *x = &a->res[i], *y = &b->res[k];
-		if (x->sym != y->sym || x->by != y->by || x->state != y->state || x->binding != y->binding)
-			return false;
-		i++, k++;
-	}
-	if (i != a->nres || k != b->nres)
-		return false;
-	for (i = 0; i < a->nirqs; i++) {
-		const Irq *x = &a->irqs[i], *y = &b->irqs[i];
-		if (x->irq != y->irq || x->dev_id != y->dev_id || x->vector != y->vector ||
-		    x->managed != y->managed || x->desc_gone != y->desc_gone || x->state != y->state ||
-		    x->binding != y->binding)
-			return false;
-	}
-	for (i = 0; i < a->nlinks; i++)
-		if (a->links[i].sym != b->links[i].sym || a->links[i].vector != b->links[i].vector)
-			return false;
-	for (i = 0; i < a->ngroups; i++)
-		if (a->groups[i].id != b->groups[i].id || a->groups[i].closed_once != b->groups[i].closed_once)
-			return false;
-	for (i = 0; i < a->nwork; i++) {
-		const Work *x = &a->work[i], *y = &b->work[i];
-		if (x->kind != y->kind || x->script != y->script || x->fn != y->fn || x->data != y->data)
-			return false;
-	}
-	return true;
+	return n->kind == NODE_RESOURCE && m->res[n->ref].managed;
 }
 
-unsigned long model_similar_hash(const Model *m)
+/* The elements of list F of A and of B that similarity looks at, pairwise
+ * equal: ASIDE says which to skip. */
+#define SIMILAR_FILTERED(T, f, ASIDE)                                                      \
+	static bool similar_##f(const Model *a, const Model *b)                            \
+	{                                                                                  \
+		int i = 0, k = 0;                                                          \
+		for (;;) {                                                                 \
+			while (i < a->n##f && ASIDE(a, &a->f[i]))                          \
+				i++;                                                       \
+			while (k < b->n##f && ASIDE(b, &b->f[k]))                          \
+				k++;                                                       \
+			if (i == a->n##f || k == b->n##f)                                  \
+				return i == a->n##f && k == b->n##f;                       \
+			if (!T##_equal(&a->f[i], &b->f[k]))                                \
+				return false;                                              \
+			i++, k++;                                                          \
+		}                                                                          \
+	}                                                                                  \
+	static unsigned long similar_hash_##f(unsigned long h, const Model *x)             \
+	{                                                                                  \
+		for (int i = 0; i < x->n##f; i++)                                          \
+			if (!ASIDE(x, &x->f[i]))                                           \
+				h = T##_hash(h, &x->f[i]);                                 \
+		return h;                                                                  \
+	}
+#define RES_ASIDE(m, r) res_aside(r)
+#define NO_ASIDE(m, x) false
+SIMILAR_FILTERED(Node, nodes, node_aside)
+SIMILAR_FILTERED(Res, res, RES_ASIDE)
+SIMILAR_FILTERED(Irq, irqs, NO_ASIDE)
+SIMILAR_FILTERED(Link, links, NO_ASIDE)
+SIMILAR_FILTERED(Group, groups, NO_ASIDE)
+SIMILAR_FILTERED(Job, jobs, NO_ASIDE)
+
+#define SIMILAR_LIST(T, f, H) similar_##f(a, b) &&
+#define SIMILAR_HASH_LIST(T, f, H) h = similar_hash_##f(h, x);
+
+bool model_similar(const Model *a, const Model *b)
 {
-	const PciState *p = &m->pci;
+	return MODEL_FIELDS(EQUAL, EQUAL, IGNORE_EVIDENCE, IGNORE, EQUAL_PART, SIMILAR_LIST) true;
+}
+
+unsigned long model_similar_hash(const Model *x)
+{
 	unsigned long h = 1469598103934665603ul;
-	h = mix(h, m->phase), h = mix(h, m->binding), h = mix(h, m->atomic);
-	h = mix(h, (unsigned long)p->enable_cnt), h = mix(h, p->is_managed | p->pinned << 1 |
-		p->is_msi_managed << 2 | p->msi_data << 3 | p->intx_disabled << 4 | p->dr_enabled << 5);
-	h = mix(h, p->vectors), h = mix(h, (unsigned long)p->nvec), h = mix(h, m->domain.state);
-	for (int i = 0; i < m->nnodes; i++)
-		if (!managed_res_node(m, &m->nodes[i]))
-			h = mix(h, m->nodes[i].kind);
-	for (int i = 0; i < m->nres; i++)
-		if (!res_aside(&m->res[i]))
-			h = mix(h, (unsigned long)m->res[i].sym), h = mix(h, m->res[i].state);
-	for (int i = 0; i < m->nirqs; i++)
-		h = mix(h, (unsigned long)m->irqs[i].irq), h = mix(h, m->irqs[i].state);
-	return mix(h, (unsigned long)m->nwork);
+	MODEL_FIELDS(HASH, IGNORE, IGNORE_EVIDENCE, IGNORE, HASH_PART, SIMILAR_HASH_LIST)
+	return h;
 }
 
 void model_debug_dump(const Model *m, FILE *f)

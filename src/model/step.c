@@ -1,13 +1,14 @@
 /*
  * step.c: transitions and findings.
  *
- * One event makes one Step: a head ("pci_free_irq_vectors(pdev)") and the
- * effects handlers append ("MSI-X disabled", "devres #3 removed").  State
- * items keep references to the steps that made them (who made the device
- * managed, who allocated, who freed), and a finding's evidence is those
- * steps sorted by creation order with the revealing step last.  Findings
- * raised while a step is open are held back until the step is finished so
- * that the observer sees cause before consequence.
+ * One event makes one Transition: a head ("pci_free_irq_vectors(pdev)")
+ * and the effects handlers append ("MSI-X disabled", "devres #3 removed").
+ * State items keep references to the transitions that made them (who made
+ * the device managed, who allocated, who freed), and a finding's evidence
+ * is those transitions sorted by creation order with the revealing one
+ * last.  Findings raised while a transition is open are held back (as
+ * Diagnosis records) until it is finished, so that the observer sees cause
+ * before consequence.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,14 +16,14 @@
 
 #include "model/internal.h"
 
-Step *step_ref(Step *s)
+Transition *step_ref(Transition *s)
 {
 	if (s)
 		s->refs++;
 	return s;
 }
 
-void step_unref(Step *s)
+void step_unref(Transition *s)
 {
 	if (s && !--s->refs) {
 		free(s->text);
@@ -30,7 +31,7 @@ void step_unref(Step *s)
 	}
 }
 
-void finding_unref(Finding *f)
+void diagnosis_unref(Diagnosis *f)
 {
 	if (!f || --f->refs)
 		return;
@@ -44,11 +45,11 @@ void finding_unref(Finding *f)
 
 /* Format into the room left, and only when it does not fit grow and format
  * again: every model event writes text, most of it short. */
-static void append(Step *s, const char *fmt, va_list ap)
+static void append(Transition *s, const char *fmt, va_list ap)
 {
 	if (s->cap - s->len < 64) {
 		s->cap = s->cap ? 2 * s->cap : 128;
-		s->text = realloc(s->text, s->cap);
+		s->text = xrealloc(s->text, s->cap);
 	}
 	va_list copy;
 	va_copy(copy, ap);
@@ -58,14 +59,14 @@ static void append(Step *s, const char *fmt, va_list ap)
 		n = 0;
 	if (s->len + n + 1 > s->cap) {
 		s->cap = (s->len + n + 1) * 2;
-		s->text = realloc(s->text, s->cap);
+		s->text = xrealloc(s->text, s->cap);
 		vsnprintf(s->text + s->len, n + 1, fmt, ap);
 	}
 	s->len += n;
 	s->pub.text = s->text;
 }
 
-static void append_str(Step *s, const char *fmt, ...)
+static void append_str(Transition *s, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -79,7 +80,7 @@ void step_begin_text(Model *m, const ModelOrigin *origin, char *text, size_t len
 {
 	if (m->cur)
 		step_end(m);
-	Step *s = calloc(1, sizeof *s);
+	Transition *s = xcalloc(1, sizeof *s);
 	s->refs = 1;
 	s->seq = pool_next_seq(m->pool);
 	if (origin)
@@ -100,7 +101,7 @@ void step_begin(Model *m, const ModelOrigin *origin, const char *fmt, ...)
 
 void step_effect(Model *m, const char *fmt, ...)
 {
-	Step *s = m->cur;
+	Transition *s = m->cur;
 	if (!s)
 		return;
 	append_str(s, s->effects++ ? "; " : ": ");
@@ -112,7 +113,7 @@ void step_effect(Model *m, const char *fmt, ...)
 
 void step_end(Model *m)
 {
-	Step *s = m->cur;
+	Transition *s = m->cur;
 	if (!s)
 		return;
 	m->cur = NULL;
@@ -121,7 +122,7 @@ void step_end(Model *m)
 	if (m->observer.transition)
 		m->observer.transition(m->observer.ctx, &s->pub);
 	for (int i = 0; i < m->npending; i++) {
-		Finding *f = m->pending[i];
+		Diagnosis *f = m->pending[i];
 		if (m->observer.finding)
 			m->observer.finding(m->observer.ctx, &f->pub);
 		*PUSH(m, findings) = f;
@@ -130,19 +131,38 @@ void step_end(Model *m)
 	step_unref(s);
 }
 
+static const char *const rule_names[RULE_COUNT] = {
+#define RULE(name, id) [RULE_##name] = id,
+#include "model/rules.def"
+#undef RULE
+};
+
+const char *model_rule_name(ModelRule rule)
+{
+	return rule_names[rule];
+}
+
+int model_rule_by_name(const char *name)
+{
+	for (int r = 0; r < RULE_COUNT; r++)
+		if (!strcmp(rule_names[r], name))
+			return r;
+	return -1;
+}
+
 static int by_seq(const void *a, const void *b)
 {
-	const Step *x = *(Step *const *)a, *y = *(Step *const *)b;
+	const Transition *x = *(Transition *const *)a, *y = *(Transition *const *)b;
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-void finding_raise(Model *m, ModelSeverity severity, const char *rule, Step *const *evidence,
+void finding_raise(Model *m, Severity severity, ModelRule rule, Transition *const *evidence,
 		   int nevidence, const char *fmt, ...)
 {
-	Finding *f = calloc(1, sizeof *f);
+	Diagnosis *f = xcalloc(1, sizeof *f);
 	f->refs = 1;
 	int n = 0;
-	f->owned = calloc(nevidence + 1, sizeof *f->owned);
+	f->owned = xcalloc(nevidence + 1, sizeof *f->owned);
 	for (int e = 0; e < nevidence; e++) {
 		bool seen = !evidence[e] || evidence[e] == m->cur;
 		for (int i = 0; i < n; i++)
@@ -153,7 +173,7 @@ void finding_raise(Model *m, ModelSeverity severity, const char *rule, Step *con
 	qsort(f->owned, n, sizeof *f->owned, by_seq);
 	if (m->cur)
 		f->owned[n++] = step_ref(m->cur);
-	f->steps = calloc(n ? n : 1, sizeof *f->steps);
+	f->steps = xcalloc(n ? n : 1, sizeof *f->steps);
 	for (int i = 0; i < n; i++)
 		f->steps[i] = &f->owned[i]->pub;
 	va_list ap, copy;
@@ -161,16 +181,16 @@ void finding_raise(Model *m, ModelSeverity severity, const char *rule, Step *con
 	va_copy(copy, ap);
 	int len = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
-	f->message = malloc(len + 1);
+	f->message = xmalloc(len + 1);
 	vsnprintf(f->message, len + 1, fmt, ap);
 	va_end(ap);
-	f->pub.rule = rule;
+	f->pub.rule = model_rule_name(rule);
 	f->pub.severity = severity;
 	f->pub.message = f->message;
 	f->pub.origin = m->cur ? m->cur->pub.origin : (ModelOrigin){ 0 };
 	f->pub.steps = f->steps;
 	f->pub.nsteps = n;
-	if (severity == SEVERITY_VIOLATION)
-		m->nviolations++;
+	if (severity == SEV_WARNING)
+		m->nwarnings++;
 	*PUSH(m, pending) = f;
 }

@@ -4,8 +4,9 @@
  * A trace is one event a line; '#' starts a comment (so golden-test
  * directives live in the trace itself):
  *
- *   bus pci|platform|spi|i2c|generic   which bus binds the device (before
- *                                      any other event; default generic)
+ *   bus NAME                           which bus binds the device (before
+ *                                      any other event; default generic;
+ *                                      model_bus_by_name knows the names)
  *   msi-domain its|none                the MSI parent keeps per-device
  *                                      state from msi_prepare (GICv3 ITS)
  *   probe                              the bus probes; the driver's probe runs
@@ -85,7 +86,7 @@ static int parse_call(TraceLine *tl, char *text, const char *path, char *err, in
 	char *name = trim(text);
 	if (!is_identifier(name))
 		return fail(err, errlen, path, tl->line, "'%s' is not a function name", name);
-	tl->name = strdup(name);
+	tl->name = xstrdup(name);
 	char *p = open + 1, *start = p;
 	int depth = 0;
 	for (;; p++) {
@@ -99,11 +100,10 @@ static int parse_call(TraceLine *tl, char *text, const char *path, char *err, in
 			char end = *p;
 			*p = 0;
 			char *a = trim(start);
-			if (*a || end == ',' || tl->nargs) {
+			if (*a || end == ',' || tl->args.n) {
 				if (!*a)
 					return fail(err, errlen, path, tl->line, "empty argument");
-				tl->args = realloc(tl->args, (tl->nargs + 1) * sizeof *tl->args);
-				tl->args[tl->nargs++] = strdup(a);
+				VEC_PUSH(&tl->args, xstrdup(a));
 			}
 			start = p + 1;
 			if (end == ')')
@@ -122,7 +122,7 @@ static int parse_call(TraceLine *tl, char *text, const char *path, char *err, in
 	rest = trim(rest);
 	if (!*rest)
 		return fail(err, errlen, path, tl->line, "missing result after '=' or '->'");
-	tl->result = strdup(rest);
+	tl->result = xstrdup(rest);
 	return 0;
 }
 
@@ -134,11 +134,8 @@ static int parse_line(Trace *t, char *text, int line, char *err, int errlen)
 	text = trim(text);
 	if (!*text)
 		return 0;
-	t->lines = realloc(t->lines, (t->count + 1) * sizeof *t->lines);
-	TraceLine *tl = &t->lines[t->count++];
-	memset(tl, 0, sizeof *tl);
-	tl->line = line;
-	tl->kind = TL_CALL;
+	VEC_PUSH(&t->lines, ((TraceLine){ .kind = TL_CALL, .line = line }));
+	TraceLine *tl = &t->lines.v[t->lines.n - 1];
 	size_t wlen = strcspn(text, " \t");
 	for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++) {
 		if (strlen(keywords[k].word) != wlen || strncmp(text, keywords[k].word, wlen))
@@ -149,7 +146,7 @@ static int parse_line(Trace *t, char *text, int line, char *err, int errlen)
 				    : "'%s' takes no operand", keywords[k].word);
 		tl->kind = keywords[k].kind;
 		if (*operand)
-			tl->name = strdup(operand);
+			tl->name = xstrdup(operand);
 		return 0;
 	}
 	return parse_call(tl, text, t->path, err, errlen);
@@ -160,8 +157,8 @@ static int check_structure(Trace *t, char *err, int errlen)
 {
 	int open = -1;
 	bool events = false;
-	for (int i = 0; i < t->count; i++) {
-		TraceLine *tl = &t->lines[i];
+	for (int i = 0; i < (int)t->lines.n; i++) {
+		TraceLine *tl = &t->lines.v[i];
 		switch (tl->kind) {
 		case TL_CALLBACK:
 			if (open >= 0)
@@ -173,7 +170,7 @@ static int check_structure(Trace *t, char *err, int errlen)
 		case TL_END:
 			if (open < 0)
 				return fail(err, errlen, t->path, tl->line, "'end' without 'callback'");
-			t->lines[open].end = i;
+			t->lines.v[open].end = i;
 			open = -1;
 			break;
 		case TL_BUS:
@@ -196,7 +193,7 @@ static int check_structure(Trace *t, char *err, int errlen)
 		}
 	}
 	if (open >= 0)
-		return fail(err, errlen, t->path, t->lines[open].line, "callback without 'end'");
+		return fail(err, errlen, t->path, t->lines.v[open].line, "callback without 'end'");
 	return 0;
 }
 
@@ -207,8 +204,8 @@ Trace *trace_load(const char *path, char *err, int errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	Trace *t = calloc(1, sizeof *t);
-	t->path = strdup(path);
+	Trace *t = xcalloc(1, sizeof *t);
+	t->path = xstrdup(path);
 	char *buf = NULL;
 	size_t cap = 0;
 	int line = 0, rc = 0;
@@ -229,15 +226,15 @@ void trace_free(Trace *t)
 {
 	if (!t)
 		return;
-	for (int i = 0; i < t->count; i++) {
-		TraceLine *tl = &t->lines[i];
-		for (int a = 0; a < tl->nargs; a++)
-			free(tl->args[a]);
-		free(tl->args);
+	for (size_t i = 0; i < t->lines.n; i++) {
+		TraceLine *tl = &t->lines.v[i];
+		for (size_t a = 0; a < tl->args.n; a++)
+			free(tl->args.v[a]);
+		VEC_FREE(&tl->args);
 		free(tl->name);
 		free(tl->result);
 	}
-	free(t->lines);
+	VEC_FREE(&t->lines);
 	free(t->path);
 	free(t);
 }
@@ -255,14 +252,14 @@ static int replay_range(Replay *r, int from, int to, const char *function);
 
 static int find_callback(const Trace *t, const char *name)
 {
-	for (int i = 0; i < t->count; i++)
-		if (t->lines[i].kind == TL_CALLBACK && !strcmp(t->lines[i].name, name))
-			return i;
+	for (size_t i = 0; i < t->lines.n; i++)
+		if (t->lines.v[i].kind == TL_CALLBACK && !strcmp(t->lines.v[i].name, name))
+			return (int)i;
 	return -1;
 }
 
 /* Hand every driver callback the model asks for to its body in the trace. */
-static int drain(Replay *r)
+static int run_callbacks(Replay *r)
 {
 	ModelCallback cb;
 	while (model_next_callback(r->m, &cb)) {
@@ -276,7 +273,7 @@ static int drain(Replay *r)
 			return fail(r->err, r->errlen, r->t->path, cb.origin.line, "callbacks nest too deep");
 		fprintf(r->out, "%d: callback %s(%s) runs\n", cb.origin.line, cb.function, cb.data);
 		r->depth++;
-		int rc = replay_range(r, at + 1, r->t->lines[at].end, r->t->lines[at].name);
+		int rc = replay_range(r, at + 1, r->t->lines.v[at].end, r->t->lines.v[at].name);
 		r->depth--;
 		if (rc)
 			return rc;
@@ -289,7 +286,7 @@ static int replay_line(Replay *r, const TraceLine *tl, const char *function)
 	ModelOrigin origin = { r->t->path, tl->line, function };
 	switch (tl->kind) {
 	case TL_CALL:
-		if (!model_call(r->m, tl->name, (const char *const *)tl->args, tl->nargs, tl->result,
+		if (!model_call(r->m, tl->name, (const char *const *)tl->args.v, (int)tl->args.n, tl->result,
 				MODEL_UNKNOWN, &origin))
 			return fail(r->err, r->errlen, r->t->path, tl->line, "'%s' is not in the spec", tl->name);
 		break;
@@ -321,13 +318,13 @@ static int replay_line(Replay *r, const TraceLine *tl, const char *function)
 	case TL_END:
 		break;
 	}
-	return drain(r);
+	return run_callbacks(r);
 }
 
 static int replay_range(Replay *r, int from, int to, const char *function)
 {
 	for (int i = from; i < to; i++) {
-		const TraceLine *tl = &r->t->lines[i];
+		const TraceLine *tl = &r->t->lines.v[i];
 		int rc = replay_line(r, tl, function);
 		if (rc)
 			return rc;
@@ -340,5 +337,5 @@ static int replay_range(Replay *r, int from, int to, const char *function)
 int trace_replay(const Trace *t, Model *m, FILE *out, char *err, int errlen)
 {
 	Replay r = { t, m, out, err, errlen, 0 };
-	return replay_range(&r, 0, t->count, NULL);
+	return replay_range(&r, 0, (int)t->lines.n, NULL);
 }

@@ -17,16 +17,14 @@ typedef struct TraceLine {
 	TraceKind kind;
 	int line;
 	char *name;       /* call name, bus name, domain kind, callback name */
-	char **args;
-	int nargs;
+	VEC(char *) args;
 	char *result;     /* text after "=" or "->", or NULL */
 	int end;          /* TL_CALLBACK: index of its TL_END */
 } TraceLine;
 
 typedef struct Trace {
 	char *path;
-	TraceLine *lines;
-	int count;
+	VEC(TraceLine) lines;
 } Trace;
 
 /* NULL with "file:line: message" in err on a syntax error. */

@@ -17,8 +17,6 @@
 
 #include "report/report.h"
 
-static const char *const severity_name[] = { "note", "warning", "error" };
-
 void print_escaped(FILE *f, const char *s)
 {
 	for (; *s; s++) {
@@ -39,7 +37,7 @@ void print_escaped(FILE *f, const char *s)
 void diag_print(FILE *f, const Finding *fd)
 {
 	print_escaped(f, fd->file);
-	fprintf(f, ":%u:%u: %s: %s [%s]\n", fd->pos.line, fd->pos.col, severity_name[fd->severity],
+	fprintf(f, ":%u:%u: %s: %s [%s]\n", fd->pos.line, fd->pos.col, severity_name(fd->severity),
 		fd->message, fd->rule);
 	for (uint32_t i = 0; i < fd->nsteps; i++) {
 		const Step *st = &fd->steps[i];
@@ -58,6 +56,19 @@ void diag_print(FILE *f, const Finding *fd)
 		fprintf(f, "    note: the analysis of %s was cut short (%s): its other paths were not all replayed\n",
 			fd->driver, fd->cut);
 }
+
+static void print_findings(const Printer *p, const DriverVec *drivers, const FindingVec *found, FILE *out,
+			   json_t *items)
+{
+	for (size_t i = 0; i < found->n; i++) {
+		if (items)
+			json_array_append_new(items, diag_json(&found->v[i]));
+		else
+			diag_print(out, &found->v[i]);
+	}
+}
+
+const Printer findings_printer = { .key = "findings", .findings = true, .dir = print_findings };
 
 json_t *json_str(const char *s)
 {
@@ -104,7 +115,7 @@ json_t *diag_json(const Finding *fd)
 	}
 	json_t *j = json_object();
 	json_object_set_new(j, "rule", json_str(fd->rule));
-	json_object_set_new(j, "severity", json_str(severity_name[fd->severity]));
+	json_object_set_new(j, "severity", json_str(severity_name(fd->severity)));
 	json_object_set_new(j, "driver", json_str(fd->driver));
 	json_object_set_new(j, "location", pos_json(fd->file, fd->pos));
 	json_object_set_new(j, "message", json_str(fd->message));

@@ -36,6 +36,19 @@ void driver_print(FILE *f, const Driver *d)
 	fputc('\n', f);
 }
 
+static void print_drivers(const Printer *p, const DriverVec *drivers, const FindingVec *found, FILE *out,
+			  json_t *items)
+{
+	for (size_t i = 0; i < drivers->n; i++) {
+		if (items)
+			json_array_append_new(items, driver_json(&drivers->v[i]));
+		else
+			driver_print(out, &drivers->v[i]);
+	}
+}
+
+const Printer drivers_printer = { .key = "drivers", .every_function = true, .dir = print_drivers };
+
 json_t *driver_json(const Driver *d)
 {
 	json_t *cbs = json_object();

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/analyze.h"
 #include "report/report.h"
 
 enum { MAX_LINES = 32 };
@@ -46,7 +45,7 @@ static const char *base(const char *path)
 
 void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const char *rule)
 {
-	bool *done = calloc(n ? n : 1, sizeof *done);
+	bool *done = xcalloc(n ? n : 1, sizeof *done);
 	for (size_t i = 0; i < n; i++) {
 		if (done[i] || !rule_matches(found[i].rule, rule))
 			continue;
@@ -109,4 +108,15 @@ void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const ch
 		fputc('\n', f);
 	}
 	free(done);
+}
+
+static void print_list(const Printer *p, const DriverVec *drivers, const FindingVec *found, FILE *out,
+		       json_t *items)
+{
+	list_print(out, items, found->v, found->n, p->rule);
+}
+
+Printer list_printer(const char *rule)
+{
+	return (Printer){ .key = "drivers", .findings = true, .rule = rule, .dir = print_list };
 }

@@ -5,8 +5,10 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "scan.h"
+#include "analyze/analyze.h"
+#include "extract/extract.h"
 #include "teardown.h"
+#include "walk/walk.h"
 
 /* Write S for a human: control characters (a newline in a file name) escaped. */
 void print_escaped(FILE *f, const char *s);
@@ -32,14 +34,50 @@ json_t *driver_json(const Driver *d);
  * object) per driver with findings of rules matching RULE. */
 void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const char *rule);
 
-/* The closing summary on stderr. */
+/* What a command shows of each directory a scan went through.  The
+ * pipeline (scan.c) hands it the directory's drivers and, when it asks for
+ * them, their findings; it prints them as text on OUT or, when ITEMS is not
+ * NULL, appends them to ITEMS as JSON. */
+typedef struct Printer Printer;
+struct Printer {
+	const char *key;     /* the JSON document's array: "findings" or "drivers" */
+	bool findings;       /* it shows findings: the drivers are replayed */
+	bool every_function; /* it shows where every callback is defined: each
+			      * function a driver reaches is parsed, not only
+			      * those that reach an API */
+	const char *rule;    /* `list`: the rule id or prefix it lists */
+	void (*dir)(const Printer *p, const DriverVec *drivers, const FindingVec *found, FILE *out,
+		    json_t *items);
+};
+
+extern const Printer findings_printer; /* scan: every finding (diag.c) */
+extern const Printer drivers_printer;  /* drivers: every driver (drivers.c) */
+Printer list_printer(const char *rule); /* list RULE (list.c) */
+
+/* What a scan covered, counted by the pipeline, for the closing summary. */
+typedef struct {
+	size_t files_seen, skipped[SKIP_COUNT];
+	size_t bytes_parsed;    /* what the parser read: the chosen items */
+	size_t bytes_candidate; /* the whole of the files it read them from */
+	size_t error_bytes;
+	size_t drivers_by_bus[MAX_BUSES];
+	size_t findings;
+	size_t warnings; /* findings above note: they decide the exit status */
+	size_t drivers_partial;
+	size_t latent_hidden; /* latent warnings left out (no --latent) */
+} ScanCounts;
+
 typedef struct {
 	double wall, cpu;
 	long peak_kib;
 	int jobs;
 } RunStats;
 
-void summary_print(FILE *f, const DirResult *total, const Tables *t, const RunStats *rs);
-json_t *summary_json(const DirResult *total, const Tables *t, const RunStats *rs);
+void summary_print(FILE *f, const ScanCounts *c, const BusTable *buses, const RunStats *rs);
+json_t *summary_json(const ScanCounts *c, const BusTable *buses, const RunStats *rs);
+
+/* The JSON document of a scan, { KEY: ITEMS, "summary": SUMMARY }, on F
+ * (whose write errors the caller checks); takes both references. */
+void document_print(FILE *f, const char *key, json_t *items, json_t *summary);
 
 #endif

@@ -3,12 +3,22 @@
  *
  * A maintainer reading a result needs to know what it covers: how many
  * files were seen, parsed and skipped (and why), how many drivers were
- * found per bus, how much of the parsed text the parser could not read,
- * and what the run cost.  A silent skip would make "no findings" a lie.
+ * found per bus (and which buses the model knows no sequence for), how
+ * much of the parsed text the parser could not read, and what the run
+ * cost.  A silent skip would make "no findings" a lie.
  */
+#include "model/model.h"
 #include "report/report.h"
 
-void summary_print(FILE *f, const DirResult *t, const Tables *tab, const RunStats *rs)
+/* A bus of drivers.tbl that drivers were found on but the model has no
+ * sequence for: their probe failure and unbind follow the driver core's
+ * order only. */
+static bool generic_bus(const ScanCounts *t, const Bus *bus, int b)
+{
+	return t->drivers_by_bus[b] && model_bus_by_name(bus->name) < 0;
+}
+
+void summary_print(FILE *f, const ScanCounts *t, const BusTable *buses, const RunStats *rs)
 {
 	size_t parsed = t->files_seen;
 	for (int k = 1; k < SKIP_COUNT; k++)
@@ -24,15 +34,18 @@ void summary_print(FILE *f, const DirResult *t, const Tables *tab, const RunStat
 	fputc('\n', f);
 	fputs("teardown: drivers:", f);
 	size_t ndrivers = 0;
-	for (int b = 0; b < tab->buses.nbuses; b++) {
-		fprintf(f, " %zu %s%s", t->drivers_by_bus[b], tab->buses.buses[b].name,
-			b + 1 < tab->buses.nbuses ? "," : "");
+	for (int b = 0; b < buses->nbuses; b++) {
+		fprintf(f, " %zu %s%s", t->drivers_by_bus[b], buses->buses[b].name,
+			b + 1 < buses->nbuses ? "," : "");
 		ndrivers += t->drivers_by_bus[b];
 	}
 	fprintf(f, " (%zu in all)", ndrivers);
 	if (t->drivers_partial)
 		fprintf(f, "; %zu partially analysed (a bound was hit)", t->drivers_partial);
 	fputc('\n', f);
+	for (int b = 0; b < buses->nbuses; b++)
+		if (generic_bus(t, &buses->buses[b], b))
+			fprintf(f, "teardown: %s: unbind order modelled as generic\n", buses->buses[b].name);
 	fprintf(f, "teardown: parse errors: %.3f%% of parsed bytes\n",
 		t->bytes_parsed ? 100.0 * t->error_bytes / t->bytes_parsed : 0.0);
 	fprintf(f, "teardown: %.2f s wall, %.2f s CPU, %d threads, peak memory %.1f MiB\n", rs->wall,
@@ -44,14 +57,17 @@ void summary_print(FILE *f, const DirResult *t, const Tables *tab, const RunStat
 	fputc('\n', f);
 }
 
-json_t *summary_json(const DirResult *t, const Tables *tab, const RunStats *rs)
+json_t *summary_json(const ScanCounts *t, const BusTable *buses, const RunStats *rs)
 {
-	json_t *skipped = json_object(), *drivers = json_object();
+	json_t *skipped = json_object(), *drivers = json_object(), *generic = json_array();
 	for (int k = 1; k < SKIP_COUNT; k++)
 		json_object_set_new(skipped, skip_reason_name[k], json_integer((json_int_t)t->skipped[k]));
-	for (int b = 0; b < tab->buses.nbuses; b++)
-		json_object_set_new(drivers, tab->buses.buses[b].name,
+	for (int b = 0; b < buses->nbuses; b++) {
+		json_object_set_new(drivers, buses->buses[b].name,
 				    json_integer((json_int_t)t->drivers_by_bus[b]));
+		if (generic_bus(t, &buses->buses[b], b))
+			json_array_append_new(generic, json_str(buses->buses[b].name));
+	}
 	json_t *j = json_object();
 	json_object_set_new(j, "files_seen", json_integer((json_int_t)t->files_seen));
 	json_object_set_new(j, "skipped", skipped);
@@ -60,6 +76,10 @@ json_t *summary_json(const DirResult *t, const Tables *tab, const RunStats *rs)
 	json_object_set_new(j, "error_bytes", json_integer((json_int_t)t->error_bytes));
 	json_object_set_new(j, "drivers", drivers);
 	json_object_set_new(j, "drivers_partial", json_integer((json_int_t)t->drivers_partial));
+	if (json_array_size(generic)) /* absent when every bus has its own sequence */
+		json_object_set_new(j, "modelled_as_generic", generic);
+	else
+		json_decref(generic);
 	json_object_set_new(j, "findings", json_integer((json_int_t)t->findings));
 	json_object_set_new(j, "warnings", json_integer((json_int_t)t->warnings));
 	json_object_set_new(j, "latent_hidden", json_integer((json_int_t)t->latent_hidden));
@@ -67,4 +87,14 @@ json_t *summary_json(const DirResult *t, const Tables *tab, const RunStats *rs)
 	json_object_set_new(j, "cpu_seconds", json_real(rs->cpu));
 	json_object_set_new(j, "peak_memory_kib", json_integer(rs->peak_kib));
 	return j;
+}
+
+void document_print(FILE *f, const char *key, json_t *items, json_t *summary)
+{
+	json_t *doc = json_object();
+	json_object_set_new(doc, key, items);
+	json_object_set_new(doc, "summary", summary);
+	json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+	json_decref(doc);
 }

@@ -5,7 +5,6 @@
  * editor and a reviewer can read the diff:
  *
  *     # comment (to end of line)
- *     profiles 6.1 6.11 6.12 proposed
  *     NAME EVENT [key=value | flag]...
  *
  * EVENT is one of the names in event_names[] below.  Keys that take an
@@ -20,17 +19,21 @@
  * pure (the same arguments give the same result), zeroed (the memory it
  * returns is zeroed).
  *
+ * Lines are read by the data-file reader (util/datafile.c) and looked up
+ * through a string set (util/strset.c), as every table of teardown is.
  * Every error names file:line and the loader returns NULL; nothing is
- * guessed.  Names are interned in the entries; the table is open
- * addressing on an FNV-1a hash, sized to stay under half full.
+ * guessed.
  */
 #include "spec/spec.h"
 
-#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "teardown.h"
+#include "util/datafile.h"
+#include "util/strset.h"
 
 #define MAX_PROFILES 16
 
@@ -38,8 +41,7 @@ struct Spec {
 	SpecEntry *entries;
 	int count, cap;
 	const char **names;      /* entries[i].name, for spec_names() */
-	int *table;              /* open addressing: index+1 into entries, 0 empty */
-	unsigned table_size;     /* power of two */
+	StrSet table;            /* name -> index + 1 into entries */
 	char *profile[MAX_PROFILES];
 	int nprofiles;
 };
@@ -88,29 +90,23 @@ static const struct { const char *name; unsigned flag; } flag_names[] = {
 	{ "zeroed", SPEC_ZEROED },
 };
 
-const char *spec_event_name(SpecEvent ev)
-{
-	return ev < EV_COUNT ? event_names[ev] : "?";
-}
+/* What a line's interpreter hands the data-file reader: the spec being
+ * built, and room for an error message naming what is wrong. */
+typedef struct {
+	Spec *spec;
+	char profiles[128]; /* their names, for messages */
+	char msg[256];
+} Loading;
 
-static unsigned hash_name(const char *s)
-{
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
+static const char *fail(Loading *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static int fail(char *err, int errlen, const char *file, int line, const char *fmt, ...)
+static const char *fail(Loading *ld, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(err, errlen, "%s:%d: ", file, line);
-	if (n < 0 || n >= errlen)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(err + n, errlen - n, fmt, ap);
+	vsnprintf(ld->msg, sizeof ld->msg, fmt, ap);
 	va_end(ap);
-	return -1;
+	return ld->msg;
 }
 
 /* Split a comma list into a NULL-terminated, individually allocated array. */
@@ -119,13 +115,13 @@ static const char *const *split_list(const char *s, int *count)
 	int n = 1;
 	for (const char *p = s; *p; p++)
 		n += *p == ',';
-	char **v = calloc(n + 1, sizeof *v);
+	char **v = xcalloc(n + 1, sizeof *v);
 	int i = 0;
 	while (*s) {
 		const char *e = strchr(s, ',');
 		size_t len = e ? (size_t)(e - s) : strlen(s);
 		if (len)
-			v[i++] = strndup(s, len);
+			v[i++] = xstrndup(s, len);
 		s += len + (e != NULL);
 	}
 	*count = i;
@@ -142,53 +138,52 @@ static int parse_index(const char *v, signed char *out)
 	return 0;
 }
 
-static int parse_attr(Spec *spec, SpecEntry *e, char *word, const char *file, int line,
-		      char *err, int errlen)
+static const char *parse_attr(Loading *ld, SpecEntry *e, char *word)
 {
 	char *eq = strchr(word, '=');
 	if (!eq) {
 		for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
 			if (!strcmp(word, flag_names[i].name)) {
 				e->flags |= flag_names[i].flag;
-				return 0;
+				return NULL;
 			}
-		return fail(err, errlen, file, line, "unknown flag '%s'", word);
+		return fail(ld, "unknown flag '%s'", word);
 	}
 	*eq = 0;
 	const char *key = word, *val = eq + 1;
 	if (!*val)
-		return fail(err, errlen, file, line, "empty value for '%s'", key);
+		return fail(ld, "empty value for '%s'", key);
 	for (int a = 0; a < ARG_COUNT; a++)
 		if (!strcmp(key, arg_names[a])) {
 			if (parse_index(val, &e->arg[a]))
-				return fail(err, errlen, file, line, "'%s' wants an argument index, got '%s'", key, val);
-			return 0;
+				return fail(ld, "'%s' wants an argument index, got '%s'", key, val);
+			return NULL;
 		}
 	if (!strcmp(key, "ret")) {
 		for (size_t r = 0; r < sizeof ret_names / sizeof ret_names[0]; r++)
 			if (!strcmp(val, ret_names[r])) {
 				e->ret = (SpecReturn)r;
-				return 0;
+				return NULL;
 			}
-		return fail(err, errlen, file, line, "unknown return kind '%s'", val);
+		return fail(ld, "unknown return kind '%s'", val);
 	}
 	if (!strcmp(key, "fails")) {
 		if (strcmp(val, "null") && strcmp(val, "err"))
-			return fail(err, errlen, file, line, "fails= is null or err, not '%s'", val);
+			return fail(ld, "fails= is null or err, not '%s'", val);
 		e->fails = !strcmp(val, "null") ? FAIL_NULL : FAIL_ERR;
-		return 0;
+		return NULL;
 	}
 	if (!strcmp(key, "resource")) {
-		e->resource = strdup(val);
-		return 0;
+		e->resource = xstrdup(val);
+		return NULL;
 	}
 	if (!strcmp(key, "node")) {
-		e->node = strdup(val);
-		return 0;
+		e->node = xstrdup(val);
+		return NULL;
 	}
 	if (!strcmp(key, "wrong")) {
 		e->wrong = split_list(val, &e->nwrong);
-		return 0;
+		return NULL;
 	}
 	if (!strcmp(key, "profiles")) {
 		int n;
@@ -196,19 +191,19 @@ static int parse_attr(Spec *spec, SpecEntry *e, char *word, const char *file, in
 		int bad = -1;
 		e->profiles = 0;
 		for (int i = 0; i < n; i++) {
-			int p = spec_profile_index(spec, v[i]);
+			int p = spec_profile_index(ld->spec, v[i]);
 			if (p < 0 && bad < 0)
 				bad = i;
 			else if (p >= 0)
 				e->profiles |= 1u << p;
 		}
-		int rc = bad < 0 ? 0 : fail(err, errlen, file, line, "undeclared profile '%s'", v[bad]);
+		const char *msg = bad < 0 ? NULL : fail(ld, "unknown profile '%s' (%s)", v[bad], ld->profiles);
 		for (int i = 0; i < n; i++)
 			free((char *)v[i]);
 		free((void *)v);
-		return rc;
+		return msg;
 	}
-	return fail(err, errlen, file, line, "unknown key '%s'", key);
+	return fail(ld, "unknown key '%s'", key);
 }
 
 static void entry_clear(SpecEntry *e)
@@ -221,142 +216,96 @@ static void entry_clear(SpecEntry *e)
 	free((void *)e->wrong);
 }
 
-static int table_insert(Spec *spec, int index)
-{
-	unsigned mask = spec->table_size - 1;
-	for (unsigned h = hash_name(spec->entries[index].name) & mask;; h = (h + 1) & mask) {
-		if (!spec->table[h]) {
-			spec->table[h] = index + 1;
-			return 0;
-		}
-		if (!strcmp(spec->entries[spec->table[h] - 1].name, spec->entries[index].name))
-			return -1;
-	}
-}
-
-/* Check cross references once every line is read: wrong= must name unmanaged releases. */
+/* Check cross references once every line is read: wrong= must name
+ * unmanaged releases.  An error names the line of the entry. */
 static int check_references(Spec *spec, const char *file, char *err, int errlen)
 {
-	for (int i = 0; i < spec->count; i++) {
-		const SpecEntry *e = &spec->entries[i];
+	char msg[256] = "";
+	const SpecEntry *e = NULL;
+	for (int i = 0; i < spec->count && !*msg; i++) {
+		e = &spec->entries[i];
 		if (e->nwrong && !(e->event == EV_ACQUIRE || e->event == EV_IRQ_REQUEST))
-			return fail(err, errlen, file, e->line, "wrong= only applies to acquire or irq-request");
-		if (e->nwrong && !(e->flags & SPEC_MANAGED))
-			return fail(err, errlen, file, e->line, "wrong= only applies to managed APIs");
-		for (int w = 0; w < e->nwrong; w++) {
+			snprintf(msg, sizeof msg, "wrong= only applies to acquire or irq-request");
+		else if (e->nwrong && !(e->flags & SPEC_MANAGED))
+			snprintf(msg, sizeof msg, "wrong= only applies to managed APIs");
+		for (int w = 0; w < e->nwrong && !*msg; w++) {
 			const SpecEntry *r = spec_lookup(spec, e->wrong[w]);
 			SpecEvent want = e->event == EV_ACQUIRE ? EV_RELEASE : EV_IRQ_FREE;
 			if (!r)
-				return fail(err, errlen, file, e->line, "wrong release '%s' is not in the spec", e->wrong[w]);
-			if (r->event != want || (r->flags & SPEC_MANAGED))
-				return fail(err, errlen, file, e->line, "wrong release '%s' is not an unmanaged %s",
-					    e->wrong[w], event_names[want]);
+				snprintf(msg, sizeof msg, "wrong release '%s' is not in the spec", e->wrong[w]);
+			else if (r->event != want || (r->flags & SPEC_MANAGED))
+				snprintf(msg, sizeof msg, "wrong release '%s' is not an unmanaged %s", e->wrong[w],
+					 event_names[want]);
 		}
 	}
-	return 0;
+	if (!*msg)
+		return 0;
+	snprintf(err, errlen, "%s:%d: %s", file, e->line, msg);
+	return -1;
 }
 
-static int parse_line(Spec *spec, char *text, const char *file, int line, char *err, int errlen)
+static const char *read_line(const DataLine *l, void *ctx)
 {
-	char *save, *word = strtok_r(text, " \t\r", &save);
-	if (!word)
-		return 0;
-	if (!strcmp(word, "profiles")) {
-		if (spec->count || spec->nprofiles)
-			return fail(err, errlen, file, line, "'profiles' must come once, before any API");
-		while ((word = strtok_r(NULL, " \t\r", &save))) {
-			if (spec->nprofiles == MAX_PROFILES)
-				return fail(err, errlen, file, line, "too many profiles");
-			spec->profile[spec->nprofiles++] = strdup(word);
-		}
-		return 0;
-	}
-	char *event = strtok_r(NULL, " \t\r", &save);
-	if (!event)
-		return fail(err, errlen, file, line, "'%s' has no event", word);
+	Loading *ld = ctx;
+	Spec *spec = ld->spec;
+	if (!strcmp(l->field[0], "profiles"))
+		return "the profiles are the model's (src/model/profile.c), not the spec's: remove this line";
+	if (l->nfields < 2)
+		return fail(ld, "'%s' has no event", l->field[0]);
+	if (strset_get(&spec->table, l->field[0], strlen(l->field[0]), NULL))
+		return fail(ld, "'%s' is defined twice", l->field[0]);
 	if (spec->count == spec->cap) {
 		spec->cap = spec->cap ? spec->cap * 2 : 256;
-		spec->entries = realloc(spec->entries, spec->cap * sizeof *spec->entries);
+		spec->entries = xrealloc(spec->entries, spec->cap * sizeof *spec->entries);
 	}
 	SpecEntry *e = &spec->entries[spec->count];
 	memset(e, 0, sizeof *e);
 	memset(e->arg, -1, sizeof e->arg);
-	e->line = line;
+	e->line = l->line;
 	e->profiles = ~0u;
-	e->name = strdup(word);
+	e->name = xstrdup(l->field[0]);
 	int ev;
-	for (ev = 0; ev < EV_COUNT && strcmp(event, event_names[ev]); ev++)
+	for (ev = 0; ev < EV_COUNT && strcmp(l->field[1], event_names[ev]); ev++)
 		;
-	int rc = ev == EV_COUNT ? fail(err, errlen, file, line, "unknown event '%s'", event) : 0;
+	const char *msg = ev == EV_COUNT ? fail(ld, "unknown event '%s'", l->field[1]) : NULL;
 	e->event = (SpecEvent)ev;
-	while (!rc && (word = strtok_r(NULL, " \t\r", &save)))
-		rc = parse_attr(spec, e, word, file, line, err, errlen);
-	if (!rc && (e->flags & SPEC_MANAGED) && e->event == EV_ACQUIRE && e->arg[ARG_DEV] < 0)
-		rc = fail(err, errlen, file, line, "managed acquire needs dev=");
-	if (rc) {
+	for (int i = 2; !msg && i < l->nfields; i++)
+		msg = parse_attr(ld, e, l->field[i]);
+	if (!msg && (e->flags & SPEC_MANAGED) && e->event == EV_ACQUIRE && e->arg[ARG_DEV] < 0)
+		msg = "managed acquire needs dev=";
+	if (msg) {
 		entry_clear(e);
-		return rc;
+		return msg;
 	}
+	strset_add(&spec->table, e->name, (void *)(uintptr_t)(spec->count + 1));
 	spec->count++;
-	return 0;
+	return NULL;
 }
 
-Spec *spec_parse(const char *file, const char *text, char *err, int errlen)
+Spec *spec_load(const char *path, const char *const *profiles, int nprofiles, char *err, int errlen)
 {
-	Spec *spec = calloc(1, sizeof *spec);
-	int line = 0, rc = 0;
-	const char *p = text;
-	while (!rc && *p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		char *buf = strndup(p, len);
-		char *hash = strchr(buf, '#');
-		if (hash)
-			*hash = 0;
-		rc = parse_line(spec, buf, file, ++line, err, errlen);
-		free(buf);
-		p += len + (nl != NULL);
+	if (nprofiles > MAX_PROFILES) {
+		snprintf(err, errlen, "%s: more than %d profiles", path, MAX_PROFILES);
+		return NULL;
 	}
+	Spec *spec = xcalloc(1, sizeof *spec);
+	Loading ld = { .spec = spec };
+	for (int i = 0; i < nprofiles; i++) {
+		spec->profile[spec->nprofiles++] = xstrdup(profiles[i]);
+		size_t n = strlen(ld.profiles);
+		snprintf(ld.profiles + n, sizeof ld.profiles - n, "%s%s", i ? ", " : "", profiles[i]);
+	}
+	int rc = datafile_parse(path, read_line, &ld, err, (size_t)errlen);
 	if (!rc) {
-		spec->table_size = 16;
-		while (spec->table_size < 2u * spec->count + 2)
-			spec->table_size *= 2;
-		spec->table = calloc(spec->table_size, sizeof *spec->table);
-		spec->names = malloc((spec->count + 1) * sizeof *spec->names);
-		for (int i = 0; !rc && i < spec->count; i++) {
+		spec->names = xmalloc((spec->count + 1) * sizeof *spec->names);
+		for (int i = 0; i < spec->count; i++)
 			spec->names[i] = spec->entries[i].name;
-			if (table_insert(spec, i))
-				rc = fail(err, errlen, file, spec->entries[i].line, "'%s' is defined twice",
-					  spec->entries[i].name);
-		}
+		rc = check_references(spec, path, err, errlen);
 	}
-	if (!rc)
-		rc = check_references(spec, file, err, errlen);
 	if (rc) {
 		spec_free(spec);
 		return NULL;
 	}
-	return spec;
-}
-
-Spec *spec_load(const char *path, char *err, int errlen)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	size_t cap = 1 << 16, len = 0, n;
-	char *text = malloc(cap);
-	while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (len + 1 == cap)
-			text = realloc(text, cap *= 2);
-	}
-	fclose(f);
-	text[len] = 0;
-	Spec *spec = spec_parse(path, text, err, errlen);
-	free(text);
 	return spec;
 }
 
@@ -370,19 +319,14 @@ void spec_free(Spec *spec)
 		free(spec->profile[i]);
 	free(spec->entries);
 	free(spec->names);
-	free(spec->table);
+	strset_free(&spec->table);
 	free(spec);
 }
 
 const SpecEntry *spec_lookup(const Spec *spec, const char *name)
 {
-	if (!spec->table_size)
-		return NULL;
-	unsigned mask = spec->table_size - 1;
-	for (unsigned h = hash_name(name) & mask; spec->table[h]; h = (h + 1) & mask)
-		if (!strcmp(spec->entries[spec->table[h] - 1].name, name))
-			return &spec->entries[spec->table[h] - 1];
-	return NULL;
+	uintptr_t i = (uintptr_t)strset_get(&spec->table, name, strlen(name), NULL);
+	return i ? &spec->entries[i - 1] : NULL;
 }
 
 const char *const *spec_names(const Spec *spec, int *count)
@@ -397,16 +341,6 @@ int spec_profile_index(const Spec *spec, const char *profile)
 		if (!strcmp(spec->profile[i], profile))
 			return i;
 	return -1;
-}
-
-int spec_profile_count(const Spec *spec)
-{
-	return spec->nprofiles;
-}
-
-const char *spec_profile_name(const Spec *spec, int index)
-{
-	return index >= 0 && index < spec->nprofiles ? spec->profile[index] : NULL;
 }
 
 bool spec_entry_in_profile(const SpecEntry *e, int profile_index)

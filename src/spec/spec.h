@@ -10,11 +10,12 @@
  * acquire, which unmanaged release functions are the wrong way to undo
  * it.  Adding an API is an edit to the data file, not to C.
  *
- * The file also declares the semantics profiles (`profiles 6.1 ...`), so
- * an entry can say which profiles have the API (`profiles=proposed`) and
- * a typo in a profile name is caught at load time with file:line.
+ * An entry can say which semantics profiles have the API
+ * (`profiles=proposed`); the loader is given the profiles' names (the
+ * model's table, src/model/profile.c, is their one source), so a typo in
+ * one is caught at load time with file:line.
  *
- * Lookup is a hash (the analyzer looks up every call in the kernel tree);
+ * Lookup is a string set (the analyzer looks up every call in the kernel tree);
  * spec_names() gives the identifier list the scanner's prefilter needs.
  */
 #ifndef TEARDOWN_SPEC_H
@@ -100,7 +101,7 @@ typedef struct SpecEntry {
 	SpecReturn ret;
 	SpecFailure fails;      /* RET_RESOURCE: NULL, an ERR_PTR, or either */
 	unsigned flags;
-	unsigned profiles;      /* bit i: declared profile i has it; all bits: every profile */
+	unsigned profiles;      /* bit i: the spec's profile i has it; all bits: every profile */
 	const char *resource;   /* resource class of an acquire/release ("memory", "iomap", ...) */
 	const char *node;       /* devres release function a managed acquire registers */
 	const char *const *wrong; /* unmanaged releases that must not undo this managed acquire */
@@ -110,25 +111,22 @@ typedef struct SpecEntry {
 
 typedef struct Spec Spec;
 
-/* Load a spec; NULL with a "file:line: message" in err on any malformed line. */
-Spec *spec_load(const char *path, char *err, int errlen);
-/* The same from a string (tests, embedding); name is used in messages. */
-Spec *spec_parse(const char *name, const char *text, char *err, int errlen);
+/* Load a spec whose profiles= may name the NPROFILES PROFILES (bit i of
+ * SpecEntry.profiles is PROFILES[i]); NULL with a "file:line: message" in
+ * err on any malformed line. */
+Spec *spec_load(const char *path, const char *const *profiles, int nprofiles, char *err, int errlen);
 void spec_free(Spec *spec);
 
 const SpecEntry *spec_lookup(const Spec *spec, const char *name);
 /* Every API name, in file order; *count receives the number. */
 const char *const *spec_names(const Spec *spec, int *count);
 
-/* Declared profiles: index by name (-1 if undeclared), and names by index. */
+/* The index of a profile the spec was loaded with, -1 if it was not. */
 int spec_profile_index(const Spec *spec, const char *profile);
-int spec_profile_count(const Spec *spec);
-const char *spec_profile_name(const Spec *spec, int index);
 bool spec_entry_in_profile(const SpecEntry *e, int profile_index);
 
 /* Does this API name a wrong (unmanaged) release for the managed acquire e? */
 bool spec_is_wrong_release(const SpecEntry *e, const char *release);
 
-const char *spec_event_name(SpecEvent ev);
 
 #endif

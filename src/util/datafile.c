@@ -56,45 +56,55 @@ void data_path(const char *name, char *buf, size_t size)
 	snprintf(buf, size, "%s/%s", data_dir(), name);
 }
 
-int datafile_read(const char *name, DataLineFn *fn, void *ctx)
+/* Report "PATH:LINE: message" into ERR. */
+static int line_error(char *err, size_t errlen, const char *path, int line, const char *msg)
 {
-	char path[PATH_MAX];
-	data_path(name, path, sizeof path);
+	snprintf(err, errlen, "%s:%d: %s", path, line, msg);
+	return -1;
+}
+
+int datafile_parse(const char *path, DataLineFn *fn, void *ctx, char *err, size_t errlen)
+{
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		fprintf(stderr, "teardown: %s: %s (set TEARDOWN_DATA to the data folder)\n", path,
-			strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	char *buf = NULL;
 	size_t cap = 0;
 	DataLine l = { .file = path };
 	int rc = 0;
-	while (getline(&buf, &cap, f) >= 0) {
+	while (!rc && getline(&buf, &cap, f) >= 0) {
 		l.line++;
 		char *hash = strchr(buf, '#');
 		if (hash)
 			*hash = '\0';
 		l.nfields = 0;
-		for (char *tok = strtok(buf, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n")) {
-			if (l.nfields == DATAFILE_MAX_FIELDS) {
-				fprintf(stderr, "%s:%d: more than %d fields\n", path, l.line, DATAFILE_MAX_FIELDS);
-				rc = -1;
-				goto out;
-			}
-			l.field[l.nfields++] = tok;
+		char *save;
+		for (char *tok = strtok_r(buf, " \t\r\n", &save); tok && !rc; tok = strtok_r(NULL, " \t\r\n", &save)) {
+			if (l.nfields == DATAFILE_MAX_FIELDS)
+				rc = line_error(err, errlen, path, l.line, "too many fields");
+			else
+				l.field[l.nfields++] = tok;
 		}
-		if (!l.nfields)
-			continue;
-		const char *err = fn(&l, ctx);
-		if (err) {
-			fprintf(stderr, "%s:%d: %s\n", path, l.line, err);
-			rc = -1;
-			goto out;
-		}
+		const char *msg = rc || !l.nfields ? NULL : fn(&l, ctx);
+		if (msg)
+			rc = line_error(err, errlen, path, l.line, msg);
 	}
-out:
 	free(buf);
 	fclose(f);
 	return rc;
+}
+
+int datafile_read(const char *name, DataLineFn *fn, void *ctx)
+{
+	char path[PATH_MAX], err[PATH_MAX + 256];
+	data_path(name, path, sizeof path);
+	if (datafile_parse(path, fn, ctx, err, sizeof err) == 0)
+		return 0;
+	if (access(path, R_OK))
+		fprintf(stderr, "teardown: %s (set TEARDOWN_DATA to the data folder)\n", err);
+	else
+		fprintf(stderr, "teardown: %s\n", err);
+	return -1;
 }

@@ -14,14 +14,21 @@ typedef struct {
 	int nfields;
 } DataLine;
 
-/* Called for each non-blank, non-comment line; returns NULL or an error text. */
+/* Called for each non-blank, non-comment line; returns NULL or an error
+ * text (a literal, or formatted into a buffer of CTX). */
 typedef const char *DataLineFn(const DataLine *l, void *ctx);
 
-/* Full path of data file NAME, in static storage per call site's buffer. */
+/* The path of data file NAME in the data folder ($TEARDOWN_DATA, else
+ * data/ beside the executable, else the installed one), into BUF. */
 void data_path(const char *name, char *buf, size_t size);
 
-/* Read data file NAME (relative to the data folder).  On a bad line prints
- * "file:line: message" and returns -1; a missing file is also -1. */
+/* Read the data file at PATH, calling FN for each line.  On a bad line
+ * "PATH:LINE: message" goes to ERR and the result is -1; so for a file
+ * that cannot be read ("PATH: reason"). */
+int datafile_parse(const char *path, DataLineFn *fn, void *ctx, char *err, size_t errlen);
+
+/* Read data file NAME of the data folder; on an error prints it on stderr
+ * ("teardown: file:line: message") and returns -1. */
 int datafile_read(const char *name, DataLineFn *fn, void *ctx);
 
 #endif

@@ -31,20 +31,20 @@
 # scan json: valid, 17 files seen
 # drivers: _drv crlf_driver indir_driver ok_driver spaced_driver
 # drivers json: valid
-# facts binary.c: exit 2: teardown: binary.c: binary (NUL byte in the first 8192 bytes)
+# facts binary.c: exit 2: teardown: skipped binary.c: binary (NUL byte in the first 8192 bytes)
 # facts braces.c: exit 0, json valid
 # facts crlf.c: exit 0, json valid
 # facts dir.c: exit 2: teardown: dir.c: is a directory (facts reads one file)
-# facts eio.c: exit 2: teardown: eio.c: unreadable (Input/output error)
+# facts eio.c: exit 2: teardown: skipped eio.c: unreadable (Input/output error)
 # facts empty.c: exit 0, json valid
-# facts fifo.c: exit 2: teardown: fifo.c: not a regular file
+# facts fifo.c: exit 2: teardown: skipped fifo.c: not a regular file
 # facts iterators.c: exit 0, json valid
 # facts long.c: exit 0, json valid
 # facts loop: exit 2: teardown: loop: is a directory (facts reads one file)
 # facts nul-utf8.c: exit 0, json valid
 # facts ok.c: exit 0, json valid
 # facts parens.c: exit 0, json valid
-# facts secret.c: exit 2: teardown: secret.c: unreadable (Permission denied)
+# facts secret.c: exit 2: teardown: skipped secret.c: unreadable (Permission denied)
 # facts self.c: exit 2: teardown: self.c: Too many levels of symbolic links
 # facts sp ace\nnl/my driver.c: exit 0, json valid
 # check-output-end
