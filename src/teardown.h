@@ -253,6 +253,7 @@ typedef struct {
 	const char *driver_file; /* where the driver struct is */
 	const char *file;
 	Pos pos;
+	const char *function; /* the function holding the line to change, NULL at file scope */
 	const char *message;
 	Step *steps;
 	uint32_t nsteps;

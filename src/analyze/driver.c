@@ -112,6 +112,7 @@ static void on_finding(void *ctx, const ModelFinding *mf)
 		.severity = mf->severity == SEV_NOTE || rule->max == SEV_NOTE ? SEV_NOTE : SEV_WARNING,
 		.file = at.file ? at.file : r->drv->file->rel,
 		.pos = { at.line > 0 ? (uint32_t)at.line : r->drv->def->pos.line, 1 },
+		.function = at.function,
 		.message = arena_strndup(a, mf->message, strlen(mf->message)),
 		.nsteps = (uint32_t)mf->nsteps,
 	};

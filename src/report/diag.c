@@ -114,10 +114,14 @@ json_t *diag_json(const Finding *fd)
 		json_array_append_new(steps, j);
 	}
 	json_t *j = json_object();
+	char fp[33];
 	json_object_set_new(j, "rule", json_str(fd->rule));
+	json_object_set_new(j, "fingerprint", json_str(finding_fingerprint(fd, fp)));
 	json_object_set_new(j, "severity", json_str(severity_name(fd->severity)));
 	json_object_set_new(j, "driver", json_str(fd->driver));
 	json_object_set_new(j, "location", pos_json(fd->file, fd->pos));
+	if (fd->function)
+		json_object_set_new(j, "function", json_str(fd->function));
 	json_object_set_new(j, "message", json_str(fd->message));
 	json_object_set_new(j, "path", steps);
 	if (fd->latent)

@@ -20,6 +20,8 @@ json_t *pos_json(const char *file, Pos p);
 /* The one diagnostic printer: `file:line:col: warning: message [rule]`,
  * then the path of steps, indented. */
 void diag_print(FILE *f, const Finding *fd);
+/* FD's identity across edits that move it (fingerprint.c): 32 hex digits in OUT. */
+const char *finding_fingerprint(const Finding *fd, char out[33]);
 json_t *diag_json(const Finding *fd);
 
 /* The facts of one file, as compact text (for tests) or JSON. */
