@@ -360,6 +360,9 @@ void irq_request_call(Model *m, const SpecEntry *e, const char *const *args, int
 void irq_free_call(Model *m, const SpecEntry *e, const char *const *args, int nargs);
 void irq_release_node(Model *m, const Node *n);
 void irq_vectors_freed(Model *m, const char *who);
+/* SYM's memory is freed now (a release with the spec's `frees`; an
+ * unregistration leaves the object whole): a devm IRQ that still has it
+ * as dev_id can run into freed memory. */
 void irq_check_dev_id_freed(Model *m, const char *sym);
 
 /* resource.c */

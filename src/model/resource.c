@@ -72,7 +72,8 @@ static void release_managed(Model *m, const SpecEntry *e, const char *sym, int r
 		step_unref(res->released);
 		res->released = step_ref(m->cur);
 		step_effect(m, "devres -#%d: %s released now", gone.id, sym);
-		irq_check_dev_id_freed(m, sym);
+		if (e->flags & SPEC_FREES)
+			irq_check_dev_id_freed(m, sym);
 		return;
 	}
 	if (r < 0) {
@@ -130,7 +131,8 @@ void release_call(Model *m, const SpecEntry *e, const char *const *args, int nar
 		res->state = RES_FREED;
 		step_effect(m, "%s released", sym);
 	}
-	irq_check_dev_id_freed(m, sym);
+	if (e->flags & SPEC_FREES)
+		irq_check_dev_id_freed(m, sym);
 }
 
 void resource_release_node(Model *m, const Node *n)
@@ -146,7 +148,8 @@ void resource_release_node(Model *m, const Node *n)
 	step_unref(r->released);
 	r->released = step_ref(m->cur);
 	step_effect(m, "%s released", r->sym);
-	irq_check_dev_id_freed(m, r->sym);
+	if (r->by->flags & SPEC_FREES)
+		irq_check_dev_id_freed(m, r->sym);
 }
 
 /* The analyzer knows when no pointer to an object is left on a path (an

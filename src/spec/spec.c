@@ -17,7 +17,7 @@
  * profiles=P,Q (only these profiles have the API).  Flags: managed,
  * sleeps, or-reset, pci (the device argument is a pci_dev), msi, msix,
  * pure (the same arguments give the same result), zeroed (the memory it
- * returns is zeroed).
+ * returns is zeroed), frees (releasing it frees the object's memory).
  *
  * Lines are read by the data-file reader (util/datafile.c) and looked up
  * through a string set (util/strset.c), as every table of teardown is.
@@ -87,7 +87,7 @@ static const struct { const char *name; unsigned flag; } flag_names[] = {
 	{ "managed", SPEC_MANAGED }, { "sleeps", SPEC_SLEEPS },
 	{ "or-reset", SPEC_OR_RESET }, { "pci", SPEC_PCI_DEV },
 	{ "msi", SPEC_IRQ_MSI }, { "msix", SPEC_IRQ_MSIX }, { "pure", SPEC_PURE },
-	{ "zeroed", SPEC_ZEROED },
+	{ "zeroed", SPEC_ZEROED }, { "frees", SPEC_FREES },
 };
 
 /* What a line's interpreter hands the data-file reader: the spec being

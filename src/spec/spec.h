@@ -89,6 +89,7 @@ enum {
 	SPEC_IRQ_MSIX = 1 << 5, /* ... or to MSI-X (otherwise ARG_FLAGS says) */
 	SPEC_PURE     = 1 << 6, /* the same arguments give the same result (pci_irq_vector) */
 	SPEC_ZEROED   = 1 << 7, /* the memory it returns is zeroed (kzalloc) */
+	SPEC_FREES    = 1 << 8, /* releasing it frees the object's memory (kfree, not an unregister) */
 };
 
 /* How a RET_RESOURCE call reports failure. */
