@@ -534,7 +534,6 @@ static void gather(Run *r, const Frame *fr, Queue *q, Joins *jn, PStates *batch)
 	}
 }
 
-void model_debug_dump(const Model *m, FILE *f);
 static void explore(Run *r, const Frame *fr, PState start, Outs *outs)
 {
 	const FileFacts *ff = fr->ff;
@@ -625,13 +624,6 @@ static void explore(Run *r, const Frame *fr, PState start, Outs *outs)
 	VEC_FREE(&vals);
 	free(seen.v);
 	joins_free(&jn);
-	if (getenv("TD_DEBUG2"))
-		fprintf(stderr, "  EXP %*s%s nodes %u visited %zu outs %zu\n", fr->depth * 2, "", fn->name, fn->cfg_count, visited, outs->n);
-	if (getenv("TD_DEBUG4") && !strcmp(getenv("TD_DEBUG4"), fn->name))
-		for (size_t i = 0; i < outs->n; i++)
-			fprintf(stderr, "   OUT class %d ret %s sim %lx\n", ret_class(r, &outs->v[i].st, &outs->v[i].ret),
-				val_name(r, &outs->v[i].st, &outs->v[i].ret), model_similar_hash(outs->v[i].st.m)),
-			model_debug_dump(outs->v[i].st.m, stderr);
 }
 
 /* ---- calls ---- */
@@ -684,22 +676,6 @@ void exec_function(Run *r, const Frame *caller, const FileFacts *ff, const Func 
 	PState in = { .m = st.m, .h = st.h };
 	model_set_observer(in.m, &r->observer);
 	uint64_t h = summary_hash(fn, args, nargs, &in);
-	if (getenv("TD_DEBUG3") && !strcmp(getenv("TD_DEBUG3"), fn->name)) {
-		fprintf(stderr, "CALL %s model %lx sim %lx slots %u facts %u\n", fn->name, model_hash(in.m),
-			model_similar_hash(in.m), in.h->nslots, in.h->nfacts);
-		void model_debug_dump(const Model *m, FILE *f);
-		model_debug_dump(in.m, stderr);
-		for (uint32_t i = 0; i < in.h->nslots; i++) {
-			const KeyInfo *oi = key_info(r, in.h->slots[i].obj);
-			fprintf(stderr, "   %s.%s = %s\n", oi ? oi->name : "?", in.h->slots[i].field,
-				val_name(r, &in, &in.h->slots[i].v));
-		}
-		for (uint32_t i = 0; i < in.h->nfacts; i++) {
-			const KeyInfo *oi = key_info(r, in.h->facts[i].key);
-			fprintf(stderr, "   fact %s [%lld,%lld] p%d\n", oi ? oi->name : "?", (long long)in.h->facts[i].lo,
-				(long long)in.h->facts[i].hi, in.h->facts[i].pclass);
-		}
-	}
 	CacheEntry *e = summary_find(r, fn, args, nargs, &in, h);
 	if (!e) {
 		e = xcalloc(1, sizeof *e);

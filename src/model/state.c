@@ -273,12 +273,3 @@ unsigned long model_similar_hash(const Model *x)
 	MODEL_FIELDS(HASH, IGNORE, IGNORE_EVIDENCE, IGNORE, HASH_PART, SIMILAR_HASH_LIST)
 	return h;
 }
-
-void model_debug_dump(const Model *m, FILE *f)
-{
-	fprintf(f, "  model: phase %d nodes %d res %d irqs %d links %d vec %d enable %d\n", m->phase, m->nnodes, m->nres, m->nirqs, m->nlinks, m->pci.vectors, m->pci.enable_cnt);
-	for (int i = 0; i < m->nres; i++)
-		fprintf(f, "    res %s %s managed %d state %d\n", m->res[i].sym, m->res[i].by->name, m->res[i].managed, m->res[i].state);
-	for (int i = 0; i < m->nirqs; i++)
-		fprintf(f, "    irq %s %s state %d\n", m->irqs[i].irq, m->irqs[i].dev_id, m->irqs[i].state);
-}
