@@ -242,6 +242,27 @@ static void free_facts(DirScan *ds)
 	ds->nfacts = 0;
 }
 
+/* The names of SF's function items that were not chosen, into FF. */
+static void note_unparsed(const SelectFile *sf, FileFacts *ff)
+{
+	size_t n = 0, k = 0;
+	for (size_t i = 0; i < sf->items.n; i++)
+		n += sf->items.v[i].is_func ? sf->items.v[i].nnames : 0;
+	ff->unparsed = arena_alloc(&ff->arena, (n ? n : 1) * sizeof *ff->unparsed);
+	for (size_t i = 0, c = 0; i < sf->items.n; i++) {
+		const Item *it = &sf->items.v[i];
+		while (c < sf->chosen.n && sf->chosen.v[c].start < it->start)
+			c++;
+		if (!it->is_func || (c < sf->chosen.n && sf->chosen.v[c].start == it->start))
+			continue;
+		for (uint32_t j = 0; j < it->nnames; j++) {
+			const Name *nm = &sf->names.v[it->first_name + j];
+			ff->unparsed[k++] = arena_strndup(&ff->arena, sf->text + nm->start, nm->len);
+		}
+	}
+	ff->nunparsed = (uint32_t)k;
+}
+
 /* Parse SF's chosen items of SRC (N bytes) into FF: the parser reads the
  * chosen items only, so only they are masked. */
 static bool parse_selected(const Tables *t, Parser *parser, const char *path, const char *rel,
@@ -256,6 +277,8 @@ static bool parse_selected(const Tables *t, Parser *parser, const char *path, co
 	bool ok = parse_masked(t, parser, path, rel, src, masked, n, sf->whole ? NULL : sf->chosen.v,
 			       sf->whole ? 0 : sf->chosen.n, ff);
 	free(masked);
+	if (ok && !sf->whole)
+		note_unparsed(sf, ff);
 	return ok;
 }
 

@@ -205,6 +205,11 @@ typedef struct {
 	uint32_t ncfg;
 	Expr *exprs;
 	uint32_t nexprs;
+	/* Functions the file defines that were left unparsed because they
+	 * reach no API (parse/select.c): calls to them change nothing the
+	 * model tracks. */
+	const char **unparsed;
+	uint32_t nunparsed;
 	Arena arena;
 } FileFacts;
 

@@ -27,7 +27,7 @@
 
 #include "analyze/internal.h"
 
-enum { MAX_PATH = 12 };
+enum { MAX_PATH = 24 };
 
 AnalyzeConfig analyze_config(const Spec *spec, const Profile *profile, const RuleTable *rules,
 			     const Conventions *conv)
@@ -65,6 +65,7 @@ void dir_analysis_free(DirAnalysis *da)
 	keymap_free(&da->funcs);
 	strset_free(&da->strings);
 	strset_free(&da->externs);
+	strset_free(&da->unparsed);
 	for (size_t k = 0; da->statics && k < da->nfiles; k++)
 		strset_free(&da->statics[k]);
 	free(da->statics);
@@ -131,17 +132,38 @@ static void on_finding(void *ctx, const ModelFinding *mf)
 	raise_finding(r, &f, r->cur->trail, r->cur->assumed);
 }
 
-/* F with the decisions of its path after the model's evidence, oldest
- * first (the newest MAX_PATH of them), and what it assumed. */
+/* Does the decision T matter to F?  It does when it was taken in an
+ * entry point (the error label probe took, the test in remove that skipped
+ * a free), in a function where one of F's transitions happened (the branch
+ * that chose the free, the loop that requested the IRQs), or when it is an
+ * API's failure: a decision deeper elsewhere only led the path through
+ * code that changed nothing F is about. */
+static bool decision_matters(const Finding *f, const Trail *t)
+{
+	if (t->depth <= 1 || strstr(t->text, "() failed"))
+		return true;
+	for (uint32_t i = 0; i < f->nsteps; i++)
+		if (f->steps[i].function && t->function && !strcmp(f->steps[i].function, t->function))
+			return true;
+	return false;
+}
+
+/* F with the decisions of its path that matter after the model's evidence,
+ * oldest first (the newest MAX_PATH of them, and how many others the path
+ * took), and what it assumed. */
 static Finding with_path(Run *r, const Finding *f, const Trail *trail, const Assumption *assumed)
 {
 	Arena *a = r->da->arena;
 	Finding g = *f;
 	const Trail *path[MAX_PATH];
-	uint32_t n = 0;
-	for (const Trail *t = trail; t && n < MAX_PATH; t = t->prev)
-		path[n++] = t;
-	g.nsteps = f->nsteps + n;
+	uint32_t n = 0, others = 0;
+	for (const Trail *t = trail; t; t = t->prev) {
+		if (n < MAX_PATH && decision_matters(f, t))
+			path[n++] = t;
+		else
+			others++;
+	}
+	g.nsteps = f->nsteps + n + (others > 0);
 	g.steps = arena_alloc(a, (g.nsteps ? g.nsteps : 1) * sizeof *g.steps);
 	if (f->nsteps)
 		memcpy(g.steps, f->steps, f->nsteps * sizeof *f->steps);
@@ -150,6 +172,12 @@ static Finding with_path(Run *r, const Finding *f, const Trail *trail, const Ass
 		char what[300];
 		snprintf(what, sizeof what, "path: %s", t->text);
 		g.steps[f->nsteps + i] = (Step){ t->file, t->pos, t->function, arena_strndup(a, what, strlen(what)) };
+	}
+	if (others) {
+		char what[120];
+		snprintf(what, sizeof what, "path: and %u decision%s in functions that change nothing of the above", others,
+			 others == 1 ? "" : "s");
+		g.steps[f->nsteps + n] = (Step){ NULL, { 0, 0 }, NULL, arena_strndup(a, what, strlen(what)) };
 	}
 	if (g.severity >= SEV_WARNING && assumed) {
 		char buf[600];

@@ -754,9 +754,59 @@ static bool api_result(Run *r, const Frame *fr, PState *s, const SpecEntry *e, c
 	(void)ex_i;
 }
 
+/* The function the engine could not see into that made V or the object
+ * V lies in (a field of what to_foo(dev) returned), or NULL. */
+static const char *opaque_origin(Run *r, const Val *v)
+{
+	if (v->kind != V_SYM && v->kind != V_OBJ)
+		return NULL;
+	const KeyInfo *ki = key_info(r, v->key);
+	for (int depth = 0; ki && depth < 8; depth++) {
+		if (ki->opaque)
+			return ki->opaque;
+		ki = ki->parent ? key_info(r, ki->parent) : NULL;
+	}
+	return NULL;
+}
+
+/* A release whose object or dev_id came out of a function the engine does
+ * not see into may release what the path acquired under another name (the
+ * IRQ requested with adev, freed with hdac_to_avs(bus)): the engine cannot
+ * tell, so what the path reports from here is assumed. */
+static void assume_opaque_release(Run *r, PState *s, const SpecEntry *e, const Val *args, uint32_t nargs,
+				  const Call *c)
+{
+	if (e->event != EV_RELEASE && e->event != EV_IRQ_FREE)
+		return;
+	const int roles[] = { ARG_RES, ARG_DEV_ID };
+	for (size_t k = 0; k < sizeof roles / sizeof *roles; k++) {
+		int i = e->arg[roles[k]];
+		const char *from = i >= 0 && (uint32_t)i < nargs ? opaque_origin(r, &args[i]) : NULL;
+		if (from) {
+			assume(r, s, "%s() is not seen into: %s(%s) is assumed to release none of what the path"
+			       " holds under other names", from, e->name, c->args[i]);
+			return;
+		}
+	}
+}
+
+/* A function the engine does not see into (another directory's, a
+ * library's) handed what a live IRQ or resource of the path is named may
+ * release it (ptp_qoriq_free(ptp_qoriq) frees the IRQ requested with it):
+ * what the path reports from here is assumed. */
+static void assume_unseen_use(Run *r, PState *s, const char *fn, const Val *v, const Call *c, uint32_t i)
+{
+	if (!fn || v->kind != V_OBJ || i >= c->nargs)
+		return;
+	const char *use = model_live_use(s->m, val_name(r, s, v));
+	if (use)
+		assume(r, s, "%s() is not seen into: assumed it does not release %s, %s", fn, c->args[i], use);
+}
+
 static void exec_api(Run *r, const Frame *fr, const SpecEntry *e, const Call *c, int32_t ex_i, const Val *args,
 		     uint32_t nargs, PState st, bool used, const char *hint, Results *out)
 {
+	assume_opaque_release(r, &st, e, args, nargs, c);
 	const char *ids[MAX_ARGS];
 	for (uint32_t i = 0; i < nargs; i++)
 		ids[i] = val_name(r, &st, &args[i]);
@@ -855,6 +905,9 @@ static void exec_call(Run *r, const Frame *fr, int32_t e, PState st, Results *ou
 	} else {
 		const FileFacts *where = NULL;
 		const Func *fn = name ? resolve_function(r->da, fr->ff, name, &where) : NULL;
+		/* A function the directory does not define (or defines, but
+		 * left unparsed as it reaches no API). */
+		const char *unseen = fn || !name || function_unparsed(r->da, name) ? NULL : name;
 		if (fn && fn != fr->fn) {
 			const FuncInfo *fi = func_info(r->da, where, fn);
 			if (!func_reaches_model(r->da, fi, r->cfg->inline_depth - fr->depth - 1))
@@ -888,8 +941,17 @@ static void exec_call(Run *r, const Frame *fr, int32_t e, PState st, Results *ou
 			snprintf(buf, sizeof buf, "%s()", name ? name : "?");
 			if (name && looks_constant(name) && const_call(r, &st, name, args, nargs, &v))
 				push(out, st, v);
-			else
-				push(out, st, fresh(r, fr, &st, e, hint ? hint : buf, 0xca));
+			else {
+				Val u = fresh(r, fr, &st, e, hint ? hint : buf, 0xca);
+				bool known = false; /* handed an object the path knows */
+				for (uint32_t i = 0; i < nargs && unseen; i++) {
+					known |= args[i].kind == V_OBJ;
+					assume_unseen_use(r, &st, unseen, &args[i], c, i);
+				}
+				if (known)
+					((KeyInfo *)key_info(r, u.key))->opaque = name_intern(r->da, unseen);
+				push(out, st, u);
+			}
 		}
 	}
 	VEC_FREE(&argv);

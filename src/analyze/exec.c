@@ -66,7 +66,8 @@ void trail_add(Run *r, PState *s, const FileFacts *ff, Pos pos, const char *func
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	Trail *t = arena_alloc(&r->da->scratch, sizeof *t);
-	*t = (Trail){ s->trail, ff->rel, pos, function, arena_strndup(&r->da->scratch, buf, strlen(buf)) };
+	*t = (Trail){ s->trail, ff->rel, pos, function, arena_strndup(&r->da->scratch, buf, strlen(buf)),
+		      (uint8_t)(r->nouter < 255 ? r->nouter : 255) };
 	s->trail = t;
 }
 

@@ -44,6 +44,9 @@ const Func *resolve_function(DirAnalysis *da, const FileFacts *from, const char 
 				if (!fn->is_static)
 					strset_add(&da->externs, fn->name, r);
 			}
+		for (size_t k = 0; k < da->nfiles; k++)
+			for (uint32_t i = 0; i < da->files[k].nunparsed; i++)
+				strset_add(&da->unparsed, da->files[k].unparsed[i], (void *)1);
 	}
 	size_t len = strlen(name);
 	const FuncRef *r = strset_get(&da->statics[from - da->files], name, len, NULL);
@@ -305,4 +308,11 @@ bool func_reaches_model(DirAnalysis *da, const FuncInfo *fi, int depth)
 	}
 	f->reaches = reach ? 1 : 2;
 	return reach;
+}
+
+bool function_unparsed(DirAnalysis *da, const char *name)
+{
+	const FileFacts *where;
+	resolve_function(da, da->files, name, &where); /* builds the tables */
+	return strset_get(&da->unparsed, name, strlen(name), NULL) != NULL;
 }

@@ -103,6 +103,7 @@ typedef struct Trail {
 	Pos pos;
 	const char *function;
 	const char *text;
+	uint8_t depth; /* 1: taken in the entry point, 2: in a function it calls, ... */
 } Trail;
 
 /* Something the path assumed that the engine cannot check: a call through
@@ -184,6 +185,9 @@ typedef struct {
 	Key ctx;           /* the activation that made it (0: none in particular) */
 	const char *name;  /* unique within the run: what the model compares */
 	const char *api;   /* a symbol an API call returned: the API */
+	const char *opaque; /* what a function the engine cannot see into
+			       returned when handed an object the path knows:
+			       that function (it may be one of those objects) */
 } KeyInfo;
 
 /* What the drivers of one directory share: their functions, interned
@@ -197,6 +201,7 @@ struct DirAnalysis {
 	KeyMap funcs;       /* Func* -> FuncInfo */
 	StrSet externs;     /* non-static function name -> FuncRef, over the directory */
 	StrSet *statics;    /* per file: function name -> FuncRef */
+	StrSet unparsed;    /* functions the directory defines that reach no API */
 	Arena scratch;      /* per driver: trails, names */
 	VEC(CacheEntry *) *cache; /* summaries of the current driver, CACHE_BUCKETS buckets */
 };
@@ -323,6 +328,8 @@ const char *name_intern(DirAnalysis *da, const char *s);
 const FuncInfo *func_info(DirAnalysis *da, const FileFacts *ff, const Func *fn);
 const Func *resolve_function(DirAnalysis *da, const FileFacts *from, const char *name,
 			     const FileFacts **where);
+/* Does the directory define NAME, unparsed since it reaches no API? */
+bool function_unparsed(DirAnalysis *da, const char *name);
 /* Does FN, within DEPTH levels of driver functions, call an API the spec knows? */
 bool func_reaches_model(DirAnalysis *da, const FuncInfo *fi, int depth);
 /* The text an lvalue expression is tested by (`priv->irq`), or NULL. */

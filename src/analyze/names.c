@@ -96,6 +96,19 @@ Key obj_sub(Run *r, Key obj, const char *field)
 
 Key obj_container(Run *r, Key obj, const char *field)
 {
+	/* container_of(p, struct s, a.b): p is &s->a.b, the field b of the
+	 * object embedded as a, so step out of b, then out of a. */
+	const char *dot = strrchr(field, '.');
+	if (dot && dot > field && dot[1]) {
+		char outer[256];
+		size_t n = (size_t)(dot - field);
+		if (n < sizeof outer) {
+			memcpy(outer, field, n);
+			outer[n] = '\0';
+			Key inner = obj_container(r, obj, name_intern(r->da, dot + 1));
+			return obj_container(r, inner, name_intern(r->da, outer));
+		}
+	}
 	const KeyInfo *ci = key_info(r, obj);
 	if (ci && ci->kind == K_SUB && ci->field == field)
 		return ci->parent;

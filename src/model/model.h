@@ -135,6 +135,10 @@ bool model_similar(const Model *a, const Model *b);
  * path holds any more: they can no longer be released, and are no longer
  * the driver's to release. */
 void model_forget_unheld(Model *m, bool (*held)(void *ctx, const char *sym), void *ctx);
+/* What a live IRQ or a live unmanaged resource of M is named SYM: a
+ * function the analyzer cannot see into that is handed SYM may release it
+ * (NULL: nothing). */
+const char *model_live_use(const Model *m, const char *sym);
 unsigned long model_similar_hash(const Model *m);
 unsigned long model_hash(const Model *m);
 void model_free(Model *m);

@@ -188,3 +188,14 @@ void model_forget_unheld(Model *m, bool (*held)(void *ctx, const char *sym), voi
 			m->jobs[i].node.ref = to[m->jobs[i].node.ref];
 	free(to);
 }
+
+const char *model_live_use(const Model *m, const char *sym)
+{
+	for (int i = 0; i < m->nirqs; i++)
+		if (m->irqs[i].state == IRQ_LIVE && !strcmp(m->irqs[i].dev_id, sym))
+			return "the dev_id of a requested IRQ";
+	for (int i = 0; i < m->nres; i++)
+		if (m->res[i].state == RES_LIVE && !m->res[i].managed && !strcmp(m->res[i].sym, sym))
+			return "a resource the driver holds";
+	return NULL;
+}
