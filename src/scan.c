@@ -242,6 +242,32 @@ static void free_facts(DirScan *ds)
 	ds->nfacts = 0;
 }
 
+/* Does every `return` of TEXT [a, b) return the literal 0, and is there
+ * one?  Read from text: a `return` in a comment followed by words makes
+ * it false, which only leaves the function's result unknown. */
+static bool returns_only_zero(const char *text, size_t a, size_t b)
+{
+	IdentScan it;
+	size_t s, e;
+	int returns = 0;
+	ident_scan_init(&it, text, a, b);
+	while (ident_scan_next(&it, &s, &e)) {
+		if (e - s != 6 || memcmp(text + s, "return", 6))
+			continue;
+		while (e < b && (text[e] == ' ' || text[e] == '\t' || text[e] == '\n'))
+			e++;
+		if (e >= b || text[e] != '0')
+			return false;
+		e++;
+		while (e < b && (text[e] == ' ' || text[e] == '\t'))
+			e++;
+		if (e >= b || text[e] != ';')
+			return false;
+		returns++;
+	}
+	return returns > 0;
+}
+
 /* The names of SF's function items that were not chosen, into FF. */
 static void note_unparsed(const SelectFile *sf, FileFacts *ff)
 {
@@ -249,14 +275,17 @@ static void note_unparsed(const SelectFile *sf, FileFacts *ff)
 	for (size_t i = 0; i < sf->items.n; i++)
 		n += sf->items.v[i].is_func ? sf->items.v[i].nnames : 0;
 	ff->unparsed = arena_alloc(&ff->arena, (n ? n : 1) * sizeof *ff->unparsed);
+	ff->unparsed_zero = arena_alloc(&ff->arena, (n ? n : 1) * sizeof *ff->unparsed_zero);
 	for (size_t i = 0, c = 0; i < sf->items.n; i++) {
 		const Item *it = &sf->items.v[i];
 		while (c < sf->chosen.n && sf->chosen.v[c].start < it->start)
 			c++;
 		if (!it->is_func || (c < sf->chosen.n && sf->chosen.v[c].start == it->start))
 			continue;
+		bool zero = returns_only_zero(sf->text, it->start, it->end);
 		for (uint32_t j = 0; j < it->nnames; j++) {
 			const Name *nm = &sf->names.v[it->first_name + j];
+			ff->unparsed_zero[k] = zero;
 			ff->unparsed[k++] = arena_strndup(&ff->arena, sf->text + nm->start, nm->len);
 		}
 	}

@@ -207,8 +207,10 @@ typedef struct {
 	uint32_t nexprs;
 	/* Functions the file defines that were left unparsed because they
 	 * reach no API (parse/select.c): calls to them change nothing the
-	 * model tracks. */
+	 * model tracks.  UNPARSED_ZERO: each of its `return`s is `return 0;`,
+	 * so a caller's test of its result is decided. */
 	const char **unparsed;
+	bool *unparsed_zero;
 	uint32_t nunparsed;
 	Arena arena;
 } FileFacts;

@@ -46,7 +46,8 @@ const Func *resolve_function(DirAnalysis *da, const FileFacts *from, const char 
 			}
 		for (size_t k = 0; k < da->nfiles; k++)
 			for (uint32_t i = 0; i < da->files[k].nunparsed; i++)
-				strset_add(&da->unparsed, da->files[k].unparsed[i], (void *)1);
+				strset_add(&da->unparsed, da->files[k].unparsed[i],
+					   (void *)(uintptr_t)(da->files[k].unparsed_zero[i] ? 2 : 1));
 	}
 	size_t len = strlen(name);
 	const FuncRef *r = strset_get(&da->statics[from - da->files], name, len, NULL);
@@ -310,9 +311,9 @@ bool func_reaches_model(DirAnalysis *da, const FuncInfo *fi, int depth)
 	return reach;
 }
 
-bool function_unparsed(DirAnalysis *da, const char *name)
+int function_unparsed(DirAnalysis *da, const char *name)
 {
 	const FileFacts *where;
 	resolve_function(da, da->files, name, &where); /* builds the tables */
-	return strset_get(&da->unparsed, name, strlen(name), NULL) != NULL;
+	return (int)(uintptr_t)strset_get(&da->unparsed, name, strlen(name), NULL);
 }

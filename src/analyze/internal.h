@@ -328,8 +328,9 @@ const char *name_intern(DirAnalysis *da, const char *s);
 const FuncInfo *func_info(DirAnalysis *da, const FileFacts *ff, const Func *fn);
 const Func *resolve_function(DirAnalysis *da, const FileFacts *from, const char *name,
 			     const FileFacts **where);
-/* Does the directory define NAME, unparsed since it reaches no API? */
-bool function_unparsed(DirAnalysis *da, const char *name);
+/* Does the directory define NAME, unparsed since it reaches no API?
+ * 0 no, 1 yes, 2 yes and it returns only 0. */
+int function_unparsed(DirAnalysis *da, const char *name);
 /* Does FN, within DEPTH levels of driver functions, call an API the spec knows? */
 bool func_reaches_model(DirAnalysis *da, const FuncInfo *fi, int depth);
 /* The text an lvalue expression is tested by (`priv->irq`), or NULL. */
