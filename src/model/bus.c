@@ -243,7 +243,7 @@ static void pm_detach(Model *m, const char *who)
 	step_effect(m, "dev_pm_domain_detach");
 	for (int i = 0; i < m->nnodes; i++) {
 		const Node *n = &m->nodes[i];
-		if (n->kind != NODE_IRQ || m->irqs[n->ref].state != IRQ_LIVE)
+		if (n->kind != NODE_IRQ || m->irqs[n->ref].state != IRQ_LIVE || m->irqs[n->ref].disabled)
 			continue;
 		const Irq *q = &m->irqs[n->ref];
 		finding_raise(m, SEV_WARNING, RULE_BUS_DEVRES_ORDER, EVIDENCE(q->requested),

@@ -129,6 +129,10 @@ int model_call_shown(Model *m, const char *name, const char *const *args, const 
 	case EV_IRQ_FREE:
 		irq_free_call(m, e, args, nargs);
 		break;
+	case EV_IRQ_ENABLE:
+	case EV_IRQ_DISABLE:
+		irq_enable_call(m, e, args, nargs, e->event == EV_IRQ_ENABLE);
+		break;
 	case EV_ACQUIRE:
 		acquire_call(m, e, args, nargs, bound, origin, outcome);
 		break;

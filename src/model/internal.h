@@ -156,6 +156,7 @@ typedef enum { IRQ_LIVE, IRQ_FREED, IRQ_WRONGLY_FREED } IrqState;
 	SAME(int, vector)           /* PCI vector index it sits on, -1 if none */    \
 	SAME(bool, managed)                                                          \
 	SAME(bool, desc_gone)       /* its vector was freed under it */              \
+	SAME(bool, disabled)        /* IRQF_NO_AUTOEN or disable_irq: no handler runs */ \
 	KEY(IrqState, state)                                                         \
 	SAME(int, binding)                                                           \
 	EVIDENCE(requested) EVIDENCE(freed)
@@ -358,6 +359,7 @@ void domain_after_free(Model *m);
 void irq_request_call(Model *m, const SpecEntry *e, const char *const *args, int nargs,
 		      ModelOutcome outcome);
 void irq_free_call(Model *m, const SpecEntry *e, const char *const *args, int nargs);
+void irq_enable_call(Model *m, const SpecEntry *e, const char *const *args, int nargs, bool enable);
 void irq_release_node(Model *m, const Node *n);
 void irq_vectors_freed(Model *m, const char *who);
 /* SYM's memory is freed now (a release with the spec's `frees`; an

@@ -55,6 +55,9 @@ void irq_request_call(Model *m, const SpecEntry *e, const char *const *args, int
 	q->state = IRQ_LIVE;
 	q->binding = m->binding;
 	q->requested = step_ref(m->cur);
+	/* IRQF_NO_AUTOEN: requested disabled, enabled only by enable_irq. */
+	const char *flags = arg(e, ARG_FLAGS, args, nargs);
+	q->disabled = flags && strstr(flags, "IRQF_NO_AUTOEN");
 	if (vector >= 0)
 		step_effect(m, "IRQ %s requested on vector %s (dev_id %s)", irq, vector_label(vector, buf), q->dev_id);
 	else
@@ -233,11 +236,24 @@ void irq_vectors_freed(Model *m, const char *who)
 	}
 }
 
+void irq_enable_call(Model *m, const SpecEntry *e, const char *const *args, int nargs, bool enable)
+{
+	int vector;
+	const char *irq = irq_symbol(m, e, args, nargs, &vector);
+	for (int i = 0; i < m->nirqs; i++) {
+		Irq *q = &m->irqs[i];
+		if (q->state != IRQ_LIVE || q->irq != irq || q->disabled == !enable)
+			continue;
+		q->disabled = !enable;
+		step_effect(m, "IRQ %s %s", irq, enable ? "enabled: its handler can run" : "disabled: its handler cannot run");
+	}
+}
+
 void irq_check_dev_id_freed(Model *m, const char *sym)
 {
 	for (int i = 0; i < m->nirqs; i++) {
 		const Irq *q = &m->irqs[i];
-		if (q->state != IRQ_LIVE || !q->managed || q->dev_id != sym)
+		if (q->state != IRQ_LIVE || !q->managed || q->dev_id != sym || q->disabled)
 			continue;
 		finding_raise(m, SEV_WARNING, RULE_DEVM_IRQ_AFTER_TEARDOWN, EVIDENCE(q->requested),
 			      "%s is freed while devm IRQ %s still has it as dev_id: the IRQ stays requested until"

@@ -37,6 +37,8 @@ typedef enum {
 	EV_INTX,          /* pci_intx; managed: pcim_intx */
 	EV_IRQ_REQUEST,   /* request_irq family; managed: devm_request_irq */
 	EV_IRQ_FREE,      /* free_irq; managed: devm_free_irq */
+	EV_IRQ_ENABLE,    /* enable_irq: the handler can run again */
+	EV_IRQ_DISABLE,   /* disable_irq(_nosync): the handler cannot run until enabled */
 	EV_ACQUIRE,       /* kmalloc, ioremap, clk_get, ...; managed: devm_* */
 	EV_RELEASE,       /* kfree, iounmap, clk_put, ...; managed: devm_kfree, ... */
 	EV_ACTION_ADD,    /* devm_add_action(_or_reset) */
@@ -57,7 +59,7 @@ typedef enum {
 	ARG_THREAD,   /* threaded handler */
 	ARG_DEV_ID,   /* cookie passed to the handler and to free_irq */
 	ARG_RES,      /* the resource a release function releases */
-	ARG_FLAGS,    /* PCI_IRQ_* flags of pci_alloc_irq_vectors */
+	ARG_FLAGS,    /* PCI_IRQ_* flags of pci_alloc_irq_vectors; IRQF_* of an IRQ request */
 	ARG_GFP,      /* gfp_t: the call sleeps unless the flags are atomic */
 	ARG_INDEX,    /* vector index (pci_irq_vector, pci_request_irq) */
 	ARG_ENABLE,   /* pci_intx's enable */
