@@ -740,8 +740,16 @@ static bool api_result(Run *r, const Frame *fr, PState *s, const SpecEntry *e, c
 	case RET_IRQ: return sym_assume_range(s, k, 1, INT32_MAX);
 	case RET_BOOL: return sym_assume_range(s, k, 1, 1);
 	case RET_COUNT: {
+		/* A count-returning allocation succeeds with a count in [min,
+		 * max], and never 0 (pci_alloc_irq_vectors_affinity returns
+		 * only nvecs > 0): asked for exactly n, it returns n, so a later
+		 * `ret != n` is decided whatever n is. */
 		int64_t lo = 1, hi = INT32_MAX;
 		const Val *mn = arg_val(args, nargs, e->arg[ARG_MIN]), *mx = arg_val(args, nargs, e->arg[ARG_MAX]);
+		if (mn && mx && mn->kind == V_SYM && val_equal(mn, mx)) {
+			*res = *mn;
+			return sym_assume_range(s, mn->key, 1, INT32_MAX);
+		}
 		if (mn && mn->kind == V_INT && mn->n > 0)
 			lo = mn->n;
 		if (mx && mx->kind == V_INT && mx->n >= lo)

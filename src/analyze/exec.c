@@ -482,6 +482,35 @@ static void iterate(Run *r, const Frame *fr, const CfgNode *n, PState st, uint16
 		pstate_free(&st);
 }
 
+/* A path leaves loop N after UNROLL rounds.  That is exact when the
+ * loop's condition is false now (`i < nvec` with nvec == 2); otherwise the
+ * path assumes the loop stops here, and what it reports from here is
+ * latent: the rounds it did not go (the third IRQ a request loop would
+ * request, the third the free loop would free) are not on it.  Not when
+ * its last round left the model as it found it (MODEL_AT_ROUND): a loop
+ * that acquires and releases nothing (an init loop over registers) cannot
+ * change what the rules see by going round again.  Only a condition with
+ * no call in it is tried, on a copy: a call would reach the model twice. */
+static void leave_loop(Run *r, const Frame *fr, const CfgNode *n, PState *s, uint64_t model_at_round)
+{
+	const CfgNode *c = n->next >= 0 ? &fr->ff->cfg[n->next] : NULL;
+	bool more = true;
+	if (!n->iterator && c && c->kind == CFG_BRANCH && c->expr >= 0 && c->other == n->other &&
+	    !fr->fi->mayfork[c->expr - (int32_t)fr->fn->expr_first]) {
+		PStates yes = { 0 }, no = { 0 };
+		eval_branch(r, fr, c->expr, pstate_clone(s), &yes, &no);
+		more = yes.n > 0;
+		for (size_t i = 0; i < yes.n; i++)
+			pstate_free(&yes.v[i]);
+		for (size_t i = 0; i < no.n; i++)
+			pstate_free(&no.v[i]);
+		VEC_FREE(&yes), VEC_FREE(&no);
+	}
+	trail_add(r, s, fr->ff, n->pos, fr->fn->name, "the loop is left after %d rounds", UNROLL);
+	if (more && model_hash(s->m) != model_at_round)
+		assume(r, s, "%s:%u: the loop stops after %d rounds", fr->ff->rel, n->pos.line, UNROLL);
+}
+
 /* Join S into what reached its node with a similar model before: false
  * when that adds nothing (S is dropped). */
 static bool join_rep(Run *r, const Frame *fr, Joins *jn, int32_t node, PState *s)
@@ -603,13 +632,14 @@ static void explore(Run *r, const Frame *fr, PState start, Outs *outs)
 			}
 			break;
 		case CFG_LOOP: {
-			uint16_t *count = loop_count(&s, p.node);
-			if (*count >= UNROLL) {
-				trail_add(r, &s, ff, n->pos, fn->name, "the loop is left after %d rounds", UNROLL);
+			LoopCount *lc = loop_count(&s, p.node);
+			if (lc->count >= UNROLL) {
+				leave_loop(r, fr, n, &s, lc->model_at_round);
 				go(&stack, n->other, s);
 				break;
 			}
-			uint16_t k = (*count)++;
+			lc->model_at_round = model_hash(s.m);
+			uint16_t k = lc->count++;
 			if (n->iterator)
 				iterate(r, fr, n, s, k, &stack);
 			else

@@ -93,6 +93,7 @@ typedef struct {
 typedef struct {
 	int32_t node;
 	uint16_t count;
+	uint64_t model_at_round; /* the model's hash when the last round began */
 } LoopCount;
 
 /* A decision of the path, for its evidence: an immutable list, newest
@@ -296,7 +297,7 @@ Facts *facts_edit(PState *s, Key k);
  * one it made created (a returning callee's): its callers' locals cannot
  * hold that.  EXTRA is one more value that holds (a return value). */
 void state_collect(Run *r, PState *s, Key ctx, const Val *extra);
-uint16_t *loop_count(PState *s, int32_t node);
+LoopCount *loop_count(PState *s, int32_t node);
 /* A state that knows what A and B (equal models) agree on: slots and
  * locals that differ become symbols of the join point SITE, facts are
  * widened to cover both.  The model, trail and loops are B's. */

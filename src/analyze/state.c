@@ -398,17 +398,17 @@ void locals_keep(PState *s, const FuncInfo *fi, int32_t node)
 	s->nloc = (uint16_t)k;
 }
 
-uint16_t *loop_count(PState *s, int32_t node)
+LoopCount *loop_count(PState *s, int32_t node)
 {
 	for (uint32_t i = 0; i < s->nloops; i++)
 		if (s->loops[i].node == node)
-			return &s->loops[i].count;
+			return &s->loops[i];
 	if (s->nloops == s->caploops) {
 		s->caploops = s->caploops ? (uint16_t)(2 * s->caploops) : 4;
 		s->loops = xrealloc(s->loops, s->caploops * sizeof *s->loops);
 	}
-	s->loops[s->nloops] = (LoopCount){ node, 0 };
-	return &s->loops[s->nloops++].count;
+	s->loops[s->nloops] = (LoopCount){ node, 0, 0 };
+	return &s->loops[s->nloops++];
 }
 
 /* ---- equality and hashes ---- */
