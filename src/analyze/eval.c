@@ -754,6 +754,11 @@ static bool api_result(Run *r, const Frame *fr, PState *s, const SpecEntry *e, c
 			lo = mn->n;
 		if (mx && mx->kind == V_INT && mx->n >= lo)
 			hi = mx->n;
+		/* A bound that is a macro: the count is not below it (or not
+		 * above it), so `n < MIN_VECS` after success is decided. */
+		const Val *named = mn && mn->kind == V_NAMED ? mn : mx && mx->kind == V_NAMED ? mx : NULL;
+		if (named)
+			sym_assume_relation(s, k, named->name, named == mn ? OP_GE : OP_LE);
 		return sym_assume_range(s, k, lo, hi);
 	}
 	default:
@@ -796,6 +801,23 @@ static void assume_opaque_release(Run *r, PState *s, const SpecEntry *e, const V
 			return;
 		}
 	}
+}
+
+/* What a helper of the directory that reaches no API returns (left
+ * unparsed: parse/select.c): the same for the same arguments, as the
+ * getters such helpers are (`idxd_get_ie(idxd, 0)` in setup and in
+ * cleanup is one entry, so the IRQ requested with one is freed with the
+ * other). */
+static Val helper_result(Run *r, const char *name, const Val *args, uint32_t nargs, const char *hint)
+{
+	Key k = key_of(0x4e1e, name, 0);
+	for (uint32_t i = 0; i < nargs; i++)
+		k = key_mix(k, val_hash(&args[i]));
+	if (!key_info(r, k)) {
+		KeyInfo *ki = (KeyInfo *)key_register(r, k, K_SYM, hint, NULL);
+		ki->pure = true;
+	}
+	return val_sym(k);
 }
 
 /* A function the engine does not see into (another directory's, a
@@ -952,6 +974,8 @@ static void exec_call(Run *r, const Frame *fr, int32_t e, PState st, Results *ou
 				push(out, st, v);
 			else if (unparsed == 2) /* a helper whose every return is `return 0;` */
 				push(out, st, val_int(0));
+			else if (unparsed)
+				push(out, st, helper_result(r, name, args, nargs, hint ? hint : buf));
 			else {
 				Val u = fresh(r, fr, &st, e, hint ? hint : buf, 0xca);
 				bool known = false; /* handed an object the path knows */

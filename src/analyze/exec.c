@@ -210,8 +210,9 @@ static RetClass ret_class(Run *r, const PState *s, const Val *v)
 }
 
 /* The value two joined outcomes return: theirs if they agree, 0 if both
- * are 0, else one symbol of the function's exit (an error in [lo, hi]
- * covering both, when both are errors). */
+ * are 0, else one symbol of the function's exit that keeps what both
+ * values are known to be: the interval covering both (an error, a count
+ * in [1, 8]), and non-zero when both are (a pointer, a count). */
 static Val ret_join(Run *r, const Frame *fr, PState *j, const PState *a, const Val *va, const PState *b,
 		    const Val *vb, RetClass c)
 {
@@ -222,10 +223,16 @@ static Val ret_join(Run *r, const Frame *fr, PState *j, const PState *a, const V
 	Key k = key_of(fr->ctx, "return", (uint64_t)(uintptr_t)fr->fn);
 	KeyInfo *ki = (KeyInfo *)key_register(r, k, K_SYM, "returned", NULL);
 	ki->ctx = fr->ctx;
-	(void)a, (void)b;
+	Val v = val_sym(k);
+	int64_t alo, ahi, blo, bhi;
+	val_range(a, va, &alo, &ahi);
+	val_range(b, vb, &blo, &bhi);
+	sym_assume_range(j, k, alo < blo ? alo : blo, ahi > bhi ? ahi : bhi);
 	if (c == RET_IS_NEGATIVE)
 		sym_assume_range(j, k, -4095, -1);
-	return val_sym(k);
+	else if (val_truth(r, a, va) == 1 && val_truth(r, b, vb) == 1)
+		val_assume(r, j, &v, true);
+	return v;
 }
 
 static void add_out(Run *r, const Frame *fr, Outs *outs, PState *s, Val ret)

@@ -53,6 +53,8 @@ typedef struct {
 	int64_t ne[FACT_NE];
 	const char *eq;           /* equals this named constant */
 	const char *nen;          /* differs from this one */
+	const char *rel;          /* the symbol minus this named constant... */
+	int8_t rlo, rhi;          /* ...lies in [rlo, rhi] of -2 (below -1), -1, 0, 1, 2 (above 1) */
 	const char *bits[FACT_BITS];
 	uint8_t bitset;           /* bit i: bits[i] is set (else clear) */
 	uint8_t nbits, nne;
@@ -267,9 +269,13 @@ bool val_assume(Run *r, PState *s, const Val *v, bool truth);
 /* Compare A OP B (OP_EQ ... OP_GE): 1, 0, or -1 when both are possible. */
 int val_compare(Run *r, const PState *s, ExprOp op, const Val *a, const Val *b);
 bool val_assume_compare(Run *r, PState *s, ExprOp op, const Val *a, const Val *b, bool truth);
+/* The interval V lies in on S. */
+void val_range(const PState *s, const Val *v, int64_t *lo, int64_t *hi);
 /* Narrow symbol K to [LO, HI] (an API's documented results). */
 bool sym_assume_range(PState *s, Key k, int64_t lo, int64_t hi);
 bool sym_assume_pclass(PState *s, Key k, uint8_t pclass);
+/* Symbol K OP the named constant NAME (an API's documented bound). */
+bool sym_assume_relation(PState *s, Key k, const char *name, ExprOp op);
 /* A value with the mask set or cleared, and the bits known of it. */
 Val val_with_bits(Run *r, PState *s, const Val *v, const char *mask, bool set);
 

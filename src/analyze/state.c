@@ -488,6 +488,11 @@ static Facts facts_hull(const Facts *a, const Facts *b)
 				f.ne[f.nne++] = a->ne[i];
 	f.eq = a->eq == b->eq ? a->eq : NULL;
 	f.nen = a->nen == b->nen ? a->nen : NULL;
+	if (a->rel && a->rel == b->rel) {
+		f.rel = a->rel;
+		f.rlo = a->rlo < b->rlo ? a->rlo : b->rlo;
+		f.rhi = a->rhi > b->rhi ? a->rhi : b->rhi;
+	}
 	for (int i = 0; i < a->nbits; i++)
 		for (int k = 0; k < b->nbits; k++)
 			if (a->bits[i] == b->bits[k] && (a->bitset >> i & 1) == (b->bitset >> k & 1)) {

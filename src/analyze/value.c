@@ -66,14 +66,14 @@ uint64_t val_hash(const Val *v)
 
 Facts facts_default(Key k)
 {
-	return (Facts){ .key = k, .lo = INT64_MIN, .hi = INT64_MAX, .pclass = P_ANY };
+	return (Facts){ .key = k, .lo = INT64_MIN, .hi = INT64_MAX, .rlo = -2, .rhi = 2, .pclass = P_ANY };
 }
 
 bool facts_equal(const Facts *a, const Facts *b)
 {
 	if (a->key != b->key || a->lo != b->lo || a->hi != b->hi || a->eq != b->eq || a->nen != b->nen ||
 	    a->nbits != b->nbits || a->bitset != b->bitset || a->nne != b->nne || a->pclass != b->pclass ||
-	    a->closed != b->closed)
+	    a->closed != b->closed || a->rel != b->rel || a->rlo != b->rlo || a->rhi != b->rhi)
 		return false;
 	for (int i = 0; i < a->nne; i++)
 		if (a->ne[i] != b->ne[i])
@@ -96,6 +96,7 @@ uint64_t facts_hash(const Facts *f)
 	h = key_mix(h, (uint64_t)f->hi ^ ((uint64_t)f->pclass << 56) ^ ((uint64_t)f->bitset << 48) ^
 			       ((uint64_t)f->closed << 40));
 	h = key_mix(h, (uint64_t)(uintptr_t)f->eq ^ (uint64_t)(uintptr_t)f->nen);
+	h = key_mix(h, (uint64_t)(uintptr_t)f->rel ^ (uint64_t)(uint8_t)f->rlo << 8 ^ (uint64_t)(uint8_t)f->rhi);
 	for (int i = 0; i < f->nne; i++)
 		h = key_mix(h, (uint64_t)f->ne[i]);
 	for (int i = 0; i < f->nbits; i++)
@@ -126,6 +127,8 @@ static bool consistent(const Facts *f)
 	if (f->lo == f->hi && f->lo == 0 && !(f->pclass & (P_NULL | P_FAILED)))
 		return false;
 	if (f->eq && f->eq == f->nen)
+		return false;
+	if (f->rlo > f->rhi)
 		return false;
 	return true;
 }
@@ -334,7 +337,7 @@ static ExprOp swap_cmp(ExprOp op)
 }
 
 /* The interval a value lies in, as far as the path knows. */
-static void range_of(const PState *s, const Val *v, int64_t *lo, int64_t *hi)
+void val_range(const PState *s, const Val *v, int64_t *lo, int64_t *hi)
 {
 	*lo = INT64_MIN, *hi = INT64_MAX;
 	if (v->kind == V_INT)
@@ -383,6 +386,14 @@ int val_compare(Run *r, const PState *s, ExprOp op, const Val *a, const Val *b)
 		if (f && f->nen == b->name)
 			return op == OP_NE;
 	}
+	if (a->kind == V_SYM && b->kind == V_NAMED) {
+		const Facts *f = facts_get(s, a->key);
+		if (f && f->rel == b->name) {
+			int t = cmp_ranges(op, f->rlo, f->rhi, 0, 0);
+			if (t >= 0)
+				return t;
+		}
+	}
 	if (a->kind == V_NAMED && b->kind == V_SYM)
 		return val_compare(r, s, swap_cmp(op), b, a);
 	if ((a->kind == V_OBJ || a->kind == V_FUNC) && b->kind == V_INT && (op == OP_EQ || op == OP_NE))
@@ -392,8 +403,8 @@ int val_compare(Run *r, const PState *s, ExprOp op, const Val *a, const Val *b)
 	if (!numeric)
 		return -1;
 	int64_t alo, ahi, blo, bhi;
-	range_of(s, a, &alo, &ahi);
-	range_of(s, b, &blo, &bhi);
+	val_range(s, a, &alo, &ahi);
+	val_range(s, b, &blo, &bhi);
 	int t = cmp_ranges(op, alo, ahi, blo, bhi);
 	if (t < 0 && (op == OP_EQ || op == OP_NE)) { /* excluded values */
 		const Facts *f = a->kind == V_SYM ? facts_get(s, a->key) : NULL;
@@ -434,6 +445,27 @@ static bool narrow(PState *s, Key k, ExprOp op, int64_t blo, int64_t bhi)
 	return consistent(f);
 }
 
+/* Narrow F's relation so that (symbol - rel) OP 0 holds. */
+static void narrow_rel(Facts *f, ExprOp op)
+{
+	int8_t lo = f->rlo, hi = f->rhi;
+	switch (op) {
+	case OP_LT: hi = hi > -1 ? -1 : hi; break;
+	case OP_LE: hi = hi > 0 ? 0 : hi; break;
+	case OP_GT: lo = lo < 1 ? 1 : lo; break;
+	case OP_GE: lo = lo < 0 ? 0 : lo; break;
+	case OP_EQ: lo = lo < 0 ? 0 : lo, hi = hi > 0 ? 0 : hi; break;
+	case OP_NE:
+		if (lo == 0)
+			lo = 1;
+		else if (hi == 0)
+			hi = -1;
+		break;
+	default: break;
+	}
+	f->rlo = lo, f->rhi = hi;
+}
+
 bool val_assume_compare(Run *r, PState *s, ExprOp op, const Val *a, const Val *b, bool truth)
 {
 	int t = val_compare(r, s, op, a, b);
@@ -451,15 +483,26 @@ bool val_assume_compare(Run *r, PState *s, ExprOp op, const Val *a, const Val *b
 			f->eq = b->name;
 		else
 			f->nen = b->name;
+		if (f->rel == b->name || !f->rel) /* the relation to it too */
+			f->rel = b->name, narrow_rel(f, op);
 		if (op == OP_EQ && named_errno(b->name))
 			return narrow(s, a->key, OP_EQ, ERRNO_MIN, -1);
+		return consistent(f);
+	}
+	if (a->kind == V_SYM && b->kind == V_NAMED && !named_errno(b->name)) {
+		/* `msix_num > CP500_NUM_MSIX_NO_AXI`: the next test of the same
+		 * relation is decided; a relation to another constant replaces it. */
+		Facts *f = facts_edit(s, a->key);
+		if (f->rel != b->name)
+			f->rel = b->name, f->rlo = -2, f->rhi = 2;
+		narrow_rel(f, op);
 		return consistent(f);
 	}
 	if (a->kind == V_NAMED && b->kind == V_SYM)
 		return val_assume_compare(r, s, swap_cmp(op), b, a, true);
 	int64_t alo, ahi, blo, bhi;
-	range_of(s, a, &alo, &ahi);
-	range_of(s, b, &blo, &bhi);
+	val_range(s, a, &alo, &ahi);
+	val_range(s, b, &blo, &bhi);
 	bool ok = true;
 	if (a->kind == V_SYM)
 		ok = narrow(s, a->key, op, blo, bhi);
@@ -479,7 +522,8 @@ Val val_with_bits(Run *r, PState *s, const Val *v, const char *mask, bool set)
 	if (old) {
 		*f = *old;
 		f->key = k;
-		f->lo = INT64_MIN, f->hi = INT64_MAX, f->nne = 0, f->eq = f->nen = NULL;
+		f->lo = INT64_MIN, f->hi = INT64_MAX, f->nne = 0, f->eq = f->nen = f->rel = NULL;
+		f->rlo = -2, f->rhi = 2;
 	} else if (v->kind == V_INT && v->n == 0)
 		f->closed = 1;
 	int at = -1;
@@ -498,4 +542,13 @@ Val val_with_bits(Run *r, PState *s, const Val *v, const char *mask, bool set)
 	const KeyInfo *ki = v->kind == V_SYM ? key_info(r, v->key) : NULL;
 	key_register(r, k, K_SYM, ki ? ki->name : "flags", NULL);
 	return val_sym(k);
+}
+
+bool sym_assume_relation(PState *s, Key k, const char *name, ExprOp op)
+{
+	Facts *f = facts_edit(s, k);
+	if (f->rel != name)
+		f->rel = name, f->rlo = -2, f->rhi = 2;
+	narrow_rel(f, op);
+	return consistent(f);
 }
