@@ -18,9 +18,11 @@
 
 static int usage(void)
 {
-	fputs("usage: teardown impact --semantics A..B [-j N] [--format text|json] [--no-progress] PATH...\n"
+	fputs("usage: teardown impact --semantics A..B [-j N] [--format text|json] [--latent] [--no-progress] PATH...\n"
 	      "The drivers whose verdict (the rules they have findings of) changes from\n"
-	      "profile A to profile B, e.g. 7.3..proposed.\n",
+	      "profile A to profile B, e.g. 7.3..proposed; --latent counts latent warnings\n"
+	      "too (a leak under B whose path the engine could not check is otherwise no\n"
+	      "verdict at all).\n",
 	      stderr);
 	return 2;
 }
@@ -40,6 +42,8 @@ int impact_main(int argc, char **argv)
 			o.jobs = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--no-progress"))
 			o.progress = false;
+		else if (!strcmp(argv[i], "--latent"))
+			o.latent = true;
 		else if (!strcmp(argv[i], "--format") && i + 1 < argc && (!strcmp(argv[i + 1], "json") ||
 									    !strcmp(argv[i + 1], "text")))
 			json = !strcmp(argv[++i], "json");
