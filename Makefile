@@ -1,7 +1,7 @@
 # teardown — build, test, sanitize.
 #
 # Dependencies come from the registries at build time, never from the repo:
-#   Debian: libjansson-dev, pkg-config
+#   Debian: libjansson-dev, libsqlite3-dev (the history database), pkg-config
 #   npm:    tree-sitter-c (the C grammar; its src/parser.c is compiled here) and
 #           tree-sitter (for the C runtime it vendors, compiled here too)
 # scripts/install-deps installs them (as root, on Debian); `make` builds; `make check` tests.
@@ -24,9 +24,9 @@ O            := obj-tree-sitter-$(TS_VERSION)
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -pthread -Isrc \
+CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -pthread -Isrc -Ibuild \
            -I$(RUNTIME_DIR)/include -MMD -MP
-LDLIBS  += -ljansson -pthread
+LDLIBS  += -ljansson -lsqlite3 -pthread
 
 SRCS := $(sort $(wildcard src/*.c src/*/*.c))
 OBJS := $(SRCS:%.c=build/$(O)/%.o) build/$(O)/grammar/parser.o build/$(O)/grammar/runtime.o
@@ -66,6 +66,16 @@ $(RUNTIME_DIR)/src/lib.c: | $(GRAMMAR_DIR)/parser.c
 check: teardown
 	tests/run
 
+# The tool's version, stored with each scan in a history database
+# (src/history/db.c).  Rewritten only when `git describe` changes, so that
+# only db.c recompiles then.
+build/version.h: FORCE
+	@mkdir -p build
+	@v=$$(git describe --always --dirty 2>/dev/null || echo unknown); \
+	echo "#define TEARDOWN_VERSION \"$$v\"" >$@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+build/$(O)/src/history/db.o build/asan/$(O)/src/history/db.o build/fuzz/$(O)/src/history/db.o: build/version.h
+FORCE:
+
 # ---- sanitizers and fuzzing (clang from Debian: clang, libclang-rt-14-dev) ----
 #
 # Both build the same sources, the runtime included, into their own folders,
@@ -76,7 +86,7 @@ check: teardown
 # for an enum (a rule id given as text instead of model/rules.def's RULE_*).
 SAN_CC     ?= clang
 SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Werror=int-conversion -pthread -Isrc -I$(RUNTIME_DIR)/include -MMD -MP
+SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Werror=int-conversion -pthread -Isrc -Ibuild -I$(RUNTIME_DIR)/include -MMD -MP
 ASAN_OBJS  := $(OBJS:build/%=build/asan/%)
 FUZZ_OBJS  := $(filter-out %/src/main.o,$(OBJS:build/%=build/fuzz/%))
 
@@ -125,7 +135,7 @@ build/asan/$(O)/grammar/runtime.o build/fuzz/$(O)/grammar/runtime.o: $(RUNTIME_D
 clean:
 	rm -rf build teardown
 
-.PHONY: check clean asan fuzz
+.PHONY: check clean asan fuzz FORCE
 .SECONDARY: $(patsubst fuzz/%.c,build/fuzz/$(O)/fuzz/%.o,$(wildcard fuzz/*.c))
 -include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) \
 	 $(patsubst fuzz/%.c,build/fuzz/$(O)/fuzz/%.d,$(wildcard fuzz/*.c))

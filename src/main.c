@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "history/history.h"
+#include "impact.h"
 #include "model/model.h"
 #include "scan.h"
 
@@ -32,6 +34,12 @@ static const char usage_text[] =
 	"                             items it chooses, each parsed alone (--whole-file:\n"
 	"                             of all of it, parsed whole; --cfg: text, with\n"
 	"                             control-flow graphs)\n"
+	"  diff --db FILE [--from ID --to ID] | diff OLD.json NEW.json\n"
+	"                             new, fixed and persisting findings between two\n"
+	"                             scans (--format text|json)\n"
+	"  impact --semantics A..B [options] PATH...\n"
+	"                             the drivers whose verdict changes from profile A\n"
+	"                             to B (e.g. 7.3..proposed)\n"
 	"  model [options] TRACE      replay an API trace through the kernel model\n"
 	"                             (teardown model --help)\n"
 	"  names                      the identifiers that make a file worth parsing,\n"
@@ -44,8 +52,12 @@ static const char usage_text[] =
 	"  --max-size BYTES      do not parse larger files (default 8M; K, M, G suffixes)\n"
 	"  --parse-timeout MS    give up parsing a file after MS ms (default 20000)\n"
 	"  --no-progress         no progress line on a terminal\n"
+	"  --db FILE             (scan) also store the scan and its findings in the\n"
+	"                        SQLite history FILE, for teardown diff\n"
 	"  --semantics P         kernel semantics of the model: %s\n"
-	"                        (default %s; see teardown model --help)\n"
+	"                        (default: the scanned tree's, by the VERSION and\n"
+	"                        PATCHLEVEL of its Makefile; outside a kernel tree %s;\n"
+	"                        see teardown model --help)\n"
 	"  --latent              also report latent warnings: those whose path needs\n"
 	"                        what the engine could not check (a call through an\n"
 	"                        unresolved pointer, a function not followed), with\n"
@@ -96,6 +108,7 @@ static int scan_options(int argc, char **argv, ScanOptions *o)
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "semantics", required_argument, NULL, 'S' },
 		{ "latent", no_argument, NULL, 'L' },
+		{ "db", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -105,7 +118,7 @@ static int scan_options(int argc, char **argv, ScanOptions *o)
 		.max_size = 8u << 20,
 		.parse_timeout_us = 20 * 1000 * 1000,
 		.progress = isatty(2),
-		.profile = profile_default(),
+		.profile = NULL, /* the tree's (tree.c) */
 	};
 	optind = 1;
 	for (int c; (c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1;) {
@@ -146,6 +159,9 @@ static int scan_options(int argc, char **argv, ScanOptions *o)
 			break;
 		case 'L':
 			o->latent = true;
+			break;
+		case 'D':
+			o->db = optarg;
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -229,6 +245,10 @@ int main(int argc, char **argv)
 		return run_scan(argc - 1, argv + 1, &drivers_printer);
 	if (!strcmp(cmd, "facts"))
 		return cmd_facts(argc - 1, argv + 1);
+	if (!strcmp(cmd, "impact"))
+		return impact_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "diff"))
+		return diff_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "model"))
 		return model_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "names"))

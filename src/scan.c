@@ -38,7 +38,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "history/history.h"
 #include "scan.h"
+#include "tree.h"
 #include "util/clex.h"
 
 /* What a worker produces for one directory; printed by the main thread in
@@ -504,6 +506,13 @@ static void note_partial(void *ctx, const Driver *d, const char *why)
 	fprintf(msg, ": %s (%s)\n", d->name, why);
 }
 
+/* Whether the scan collects JSON items: for the JSON document, the
+ * history database, or a caller that compares scans. */
+static bool scan_wants_items(const ScanOptions *o)
+{
+	return o->json || o->db || o->collect;
+}
+
 /* One directory of the walk through the pipeline, in a worker. */
 static void scan_dir(Scan *s, Parser *parser, size_t di)
 {
@@ -512,7 +521,7 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 	ScanCounts *c = &res->counts;
 	FILE *msg = open_memstream(&res->messages, &res->messages_len);
 	FILE *out = open_memstream(&res->out, &res->out_len);
-	res->items = s->o->json ? json_array() : NULL;
+	res->items = scan_wants_items(s->o) ? json_array() : NULL;
 	DirScan ds = dir_open(s, parser, d, c, msg);
 	SkipReason *why = xcalloc(d->nfiles, sizeof *why);
 	DriverVec drivers = { 0 };
@@ -552,6 +561,8 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 	for (size_t i = 0; i < found.n; i++)
 		c->warnings += found.v[i].severity >= SEV_WARNING;
 	s->printer->dir(s->printer, &drivers, &found, out, res->items); /* report */
+	if (s->o->db && !s->o->json && !s->o->collect) /* the items are for the history; the user reads text */
+		s->printer->dir(s->printer, &drivers, &found, out, NULL);
 
 	VEC_FREE(&found);
 	arena_free(&arena);
@@ -694,29 +705,56 @@ int flush_stdout(int rc)
 int scan_run(char **paths, int npaths, const ScanOptions *o, const Printer *printer)
 {
 	static Tables t; /* lives as long as the process: static, so leak checkers see it */
-	if (tables_load(&t) < 0)
+	static bool loaded; /* once: teardown impact scans twice */
+	if (!loaded && tables_load(&t) < 0)
 		return 2;
+	loaded = true;
 	double start = now();
 	if (printer->rule && !rules_matching(&t.rules, printer->rule)) {
 		fprintf(stderr, "teardown: no rule '%s' (see data/rules; a prefix such as irq-vectors lists them all)\n",
 			printer->rule);
 		return 2;
 	}
-	Scan s = { .o = o, .t = &t, .printer = printer, .cfg = analyze_config(t.spec, o->profile, &t.rules, &t.conv) };
+	TreeInfo ti = tree_info(paths[0], o->profile);
+	if (ti.from == PROFILE_FROM_OPTION && ti.tree && ti.tree != ti.profile)
+		fprintf(stderr, "teardown: note: --semantics %s, but the tree is %s (profile %s)\n",
+			profile_name(ti.profile), ti.version, profile_name(ti.tree));
+	Scan s = { .o = o, .t = &t, .printer = printer, .cfg = analyze_config(t.spec, ti.profile, &t.rules, &t.conv) };
 	for (int i = 0; i < npaths; i++)                            /* walk */
 		if (walk_path(paths[i], &s.walk) < 0) {
 			walk_free(&s.walk);
 			return 2;
 		}
+	if (o->db && strcmp(printer->key, "findings")) {
+		fprintf(stderr, "teardown: --db stores the findings of teardown scan only\n");
+		return 2;
+	}
 	ScanCounts total = { 0 };
-	json_t *items = o->json ? json_array() : NULL;
+	json_t *items = scan_wants_items(o) ? json_array() : NULL;
 	run_workers(&s, &total, items);                             /* each directory: scan_dir */
 	walk_free(&s.walk);
 	RunStats rs = run_stats(start, o->jobs);                    /* summary */
-	if (items)
+	rs.profile = profile_name(ti.profile);
+	rs.profile_from = profile_from_name(ti.from);
+	rs.kernel_version = ti.version;
+	int rc = total.warnings ? 1 : 0;
+	if (o->db) {
+		ScanMeta meta = { .tree = ti.root[0] ? ti.root : paths[0], .kernel_version = ti.version,
+				  .profile = rs.profile };
+		long long id = history_store(o->db, &meta, items);
+		if (id < 0)
+			rc = 2;
+		else
+			fprintf(stderr, "teardown: stored as scan %lld in %s\n", id, o->db);
+	}
+	if (o->json)
 		document_print(stdout, printer->key, items, summary_json(&total, &t.buses, &rs));
+	else if (o->collect)
+		*o->collect = items;
+	else
+		json_decref(items);
 	summary_print(stderr, &total, &t.buses, &rs);
-	return flush_stdout(total.warnings ? 1 : 0);
+	return flush_stdout(rc);
 }
 
 int facts_run(const char *file, const FactsOptions *fo)

@@ -21,8 +21,10 @@ typedef struct {
 	uint64_t parse_timeout_us;
 	bool json;
 	bool progress;          /* a progress line on stderr when it is a terminal */
-	const Profile *profile; /* the kernel semantics the model reproduces */
+	const Profile *profile; /* the kernel semantics the model reproduces; NULL: the tree's */
 	bool latent;            /* report latent warnings too (--latent) */
+	const char *db;         /* also store the findings in this history database (--db) */
+	json_t **collect;       /* hand the findings' JSON items back here, printing none */
 } ScanOptions;
 
 /* The tables every stage reads; loaded once, then shared read-only. */

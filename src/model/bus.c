@@ -31,6 +31,11 @@
  *            bus-devres-order finding can come from an unknown bus (a scan
  *            names such buses in its summary).
  *
+ * From v6.17 (pm_detach_in_cleanup) the driver core's
+ * device_unbind_cleanup() detaches the PM domain itself, after
+ * devres_release_all(), and platform and SPI no longer detach it; I2C
+ * still releases its group in i2c_device_remove, then devres, then the
+ * detach.  PCI and USB never detached a PM domain: their order stays.
  * The proposed profile releases the driver's devres before the bus tears
  * down its own state.  The probe-failure sequences are the same steps in
  * the bus's error-path order (docs/semantics.md, 3).
@@ -77,6 +82,14 @@ static const BusStep i2c_unbind[] = {
 static const BusStep i2c_unwind[] = {
 	{ BS_RELEASE_BUS_GROUP, "i2c_device_probe failed" }, { BS_PM_DETACH, "i2c_device_probe failed" },
 	{ BS_RELEASE_ALL, NULL }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep cleanup_unbind[] = {
+	{ BS_RELEASE_ALL, NULL }, { BS_PM_DETACH, "device_unbind_cleanup" }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep i2c_cleanup_unbind[] = {
+	{ BS_RELEASE_BUS_GROUP, "i2c_device_remove" }, { BS_RELEASE_ALL, NULL },
+	{ BS_PM_DETACH, "device_unbind_cleanup" }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
+static const BusStep i2c_cleanup_unwind[] = {
+	{ BS_RELEASE_BUS_GROUP, "i2c_device_probe failed" }, { BS_RELEASE_ALL, NULL },
+	{ BS_PM_DETACH, "device_unbind_cleanup" }, { BS_BINDING_END, NULL }, { BS_END, NULL } };
 static const BusStep usb_unbind[] = {
 	{ BS_TEXT, "usb_unbind_interface after disconnect: streams freed, altsetting 0, intfdata cleared,"
 		   " runtime PM disabled" },
@@ -98,15 +111,24 @@ static const BusStep generic_end[] = {
 static const BusStep device_del[] = {
 	{ BS_TEXT, "device_del: no driver bound" }, { BS_RELEASE_ALL, NULL }, { BS_END, NULL } };
 
-/* [bus][probe_failed][proposed] */
-static const BusStep *const scripts[BUS_COUNT][2][2] = {
-	[BUS_GENERIC] = { { generic_end, generic_end }, { generic_end, generic_end } },
-	[BUS_PCI] = { { pci_unbind, pci_unbind_proposed }, { pci_unwind, pci_unwind_proposed } },
-	[BUS_PLATFORM] = { { platform_unbind, platform_unbind_proposed },
-			   { platform_unwind, platform_unwind_proposed } },
-	[BUS_SPI] = { { spi_unbind, spi_unbind_proposed }, { spi_unwind, spi_unwind_proposed } },
-	[BUS_I2C] = { { i2c_unbind, i2c_unbind }, { i2c_unwind, i2c_unwind } },
-	[BUS_USB] = { { usb_unbind, usb_unbind_proposed }, { usb_unwind, usb_unwind_proposed } },
+/* The orders of a profile: the bus's own teardown before devres (to
+ * v6.16), the PM domain detached by the driver core after devres (v6.17
+ * on), or all of the bus after devres (proposed). */
+enum { ORDER_BUS_FIRST, ORDER_CLEANUP_DETACH, ORDER_DEVRES_FIRST, ORDER_COUNT };
+
+/* [bus][probe_failed][order] */
+static const BusStep *const scripts[BUS_COUNT][2][ORDER_COUNT] = {
+	[BUS_GENERIC] = { { generic_end, generic_end, generic_end }, { generic_end, generic_end, generic_end } },
+	[BUS_PCI] = { { pci_unbind, pci_unbind, pci_unbind_proposed },
+		      { pci_unwind, pci_unwind, pci_unwind_proposed } },
+	[BUS_PLATFORM] = { { platform_unbind, cleanup_unbind, platform_unbind_proposed },
+			   { platform_unwind, cleanup_unbind, platform_unwind_proposed } },
+	[BUS_SPI] = { { spi_unbind, cleanup_unbind, spi_unbind_proposed },
+		      { spi_unwind, cleanup_unbind, spi_unwind_proposed } },
+	[BUS_I2C] = { { i2c_unbind, i2c_cleanup_unbind, i2c_cleanup_unbind },
+		      { i2c_unwind, i2c_cleanup_unwind, i2c_cleanup_unwind } },
+	[BUS_USB] = { { usb_unbind, usb_unbind, usb_unbind_proposed },
+		      { usb_unwind, usb_unwind, usb_unwind_proposed } },
 };
 
 static const char *const probe_text[BUS_COUNT] = {
@@ -138,7 +160,10 @@ const char *model_bus_name(ModelBus bus)
 
 const BusStep *bus_script(const Model *m, bool probe_failed)
 {
-	return scripts[m->bus][probe_failed][m->profile->devres_before_bus];
+	const Profile *p = m->profile;
+	int order = p->devres_before_bus ? ORDER_DEVRES_FIRST
+		    : p->pm_detach_in_cleanup ? ORDER_CLEANUP_DETACH : ORDER_BUS_FIRST;
+	return scripts[m->bus][probe_failed][order];
 }
 
 static void begin_binding(Model *m)
@@ -299,12 +324,11 @@ static void leak_checks(Model *m)
 	 * is the firmware's, unknown to the driver, and 6.1 restored it. */
 	if (p->intx_by_driver && m->profile->intx == INTX_UNMANAGED)
 		finding_raise(m, SEV_NOTE, RULE_INTX_HYBRID, EVIDENCE(p->managed_by, p->intx_by),
-			      "INTx is left %s after unbind%s: pci_intx() is unmanaged in %s, while 6.1 restored"
+			      "INTx is left %s after unbind%s: pci_intx() is unmanaged here, while 6.1 restored"
 			      " the state from before the driver's first change at detach for a managed device"
 			      " (convert to pcim_intx() to keep the restore)",
 			      p->intx_disabled ? "disabled" : "enabled",
-			      p->intx_disabled == p->intx_at_bind ? " (as it was at bind, if it was)" : "",
-			      m->profile->name);
+			      p->intx_disabled == p->intx_at_bind ? " (as it was at bind, if it was)" : "");
 }
 
 void bus_run_step(Model *m, const BusStep *s, const ModelOrigin *origin)

@@ -24,7 +24,7 @@
 
 #include "model/model.h"
 
-/* --- profiles (profile.c) --- */
+/* --- profiles (profile.c, data/profiles) --- */
 
 typedef enum {
 	PCI_DEVRES_SINGLE,      /* 6.1: one pcim_release node holds everything */
@@ -40,13 +40,17 @@ typedef enum {
 struct Profile {
 	const char *name;
 	const char *summary;
+	int since_major, since_minor; /* first kernel version it describes; -1: none (proposed) */
+	bool is_default;          /* of scans outside a kernel tree, and of traces */
 	PciDevres pci_devres;
 	IntxMode intx;
 	bool intx_restore_latest; /* 6.11 pcim_intx: orig_intx = !enable on every call, not the first state */
 	bool msi_hybrid;          /* pcim_msi_release registered implicitly when managed */
 	bool msix_context_early;  /* a failing MSI-X attempt still installs the MSI devres nodes */
-	bool devres_before_bus;   /* driver devres released before the bus tears down its state */
 	bool msi_teardown;        /* MSI domains pair msi_prepare with msi_teardown */
+	bool pm_detach_in_cleanup; /* device_unbind_cleanup detaches the PM domain after devres */
+	bool devres_before_bus;   /* driver devres released before the bus tears down its state */
+	bool hybrid_documented;   /* freeing a pcim_enable_device driver's vectors is documented misuse */
 };
 
 /* --- intern pool and evidence (pool.c, step.c) --- */

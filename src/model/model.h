@@ -10,8 +10,8 @@
  * (probe, probe failure, remove, unbind).  The model reports what the
  * kernel would do, as transitions, and what goes wrong, as findings.
  *
- * How the kernel behaves is chosen by a semantics profile (6.1, 6.11,
- * 6.12, proposed; see profile.c).  Nothing here knows C syntax: the
+ * How the kernel behaves is chosen by a semantics profile (data/profiles:
+ * 6.1 ... 7.3, proposed; see profile.c).  Nothing here knows C syntax: the
  * analyzer normalises arguments to symbolic strings ("pdev", "&pdev->dev",
  * "priv") and the model compares them by text.  The model assumes one
  * device: every device argument names the device being bound.
@@ -98,10 +98,15 @@ typedef struct ModelCallback {
 typedef struct Profile Profile;
 typedef struct Model Model;
 
-/* Profiles: the rows of profile.c's table (6.1, 6.11, 6.12, the default,
- * and proposed).  NULL if unknown. */
+/* Profiles: the lines of data/profiles, loaded on first use (a bad file
+ * is fatal).  NULL if unknown. */
 const Profile *profile_by_name(const char *name);
 const Profile *profile_default(void);
+/* The profile of a kernel tree of version MAJOR.MINOR (its top Makefile):
+ * the highest since= not above it, else the oldest. */
+const Profile *profile_for_version(int major, int minor);
+/* "6.12" into *MAJOR, *MINOR; false when it is not two numbers. */
+bool version_parse(const char *s, int *major, int *minor);
 const char *profile_name(const Profile *profile);
 const char *profile_summary(const Profile *profile);
 /* Iterate: profile_at(0), profile_at(1), ... until NULL. */

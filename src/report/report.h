@@ -73,6 +73,9 @@ typedef struct {
 	double wall, cpu;
 	long peak_kib;
 	int jobs;
+	const char *profile;        /* the semantics profile of the scan */
+	const char *profile_from;   /* tree, option or default */
+	const char *kernel_version; /* of the tree's Makefile; "" outside a tree */
 } RunStats;
 
 void summary_print(FILE *f, const ScanCounts *c, const BusTable *buses, const RunStats *rs);
@@ -81,5 +84,11 @@ json_t *summary_json(const ScanCounts *c, const BusTable *buses, const RunStats 
 /* The JSON document of a scan, { KEY: ITEMS, "summary": SUMMARY }, on F
  * (whose write errors the caller checks); takes both references. */
 void document_print(FILE *f, const char *key, json_t *items, json_t *summary);
+
+/* `teardown impact`: the drivers whose verdict (the set of rules they
+ * have findings of) differs between the findings FROM, under profile A,
+ * and TO, under B; one line each with the lines of its findings, then
+ * the counts (or one JSON document).  Returns 0. */
+int impact_print(FILE *out, const char *a, const char *b, json_t *from, json_t *to, bool json);
 
 #endif

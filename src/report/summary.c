@@ -4,9 +4,12 @@
  * A maintainer reading a result needs to know what it covers: how many
  * files were seen, parsed and skipped (and why), how many drivers were
  * found per bus (and which buses the model knows no sequence for), how
- * much of the parsed text the parser could not read, and what the run
+ * much of the parsed text the parser could not read, which kernel and
+ * semantics profile the model followed, and what the run
  * cost.  A silent skip would make "no findings" a lie.
  */
+#include <string.h>
+
 #include "model/model.h"
 #include "report/report.h"
 
@@ -46,6 +49,12 @@ void summary_print(FILE *f, const ScanCounts *t, const BusTable *buses, const Ru
 	for (int b = 0; b < buses->nbuses; b++)
 		if (generic_bus(t, &buses->buses[b], b))
 			fprintf(f, "teardown: %s: unbind order modelled as generic\n", buses->buses[b].name);
+	if (rs->kernel_version[0])
+		fprintf(f, "teardown: kernel %s, semantics %s (%s)\n", rs->kernel_version, rs->profile,
+			!strcmp(rs->profile_from, "tree") ? "from the tree's Makefile" : "--semantics");
+	else
+		fprintf(f, "teardown: semantics %s (%s)\n", rs->profile,
+			!strcmp(rs->profile_from, "option") ? "--semantics" : "default: not in a kernel tree");
 	fprintf(f, "teardown: parse errors: %.3f%% of parsed bytes\n",
 		t->bytes_parsed ? 100.0 * t->error_bytes / t->bytes_parsed : 0.0);
 	fprintf(f, "teardown: %.2f s wall, %.2f s CPU, %d threads, peak memory %.1f MiB\n", rs->wall,
@@ -83,6 +92,10 @@ json_t *summary_json(const ScanCounts *t, const BusTable *buses, const RunStats 
 	json_object_set_new(j, "findings", json_integer((json_int_t)t->findings));
 	json_object_set_new(j, "warnings", json_integer((json_int_t)t->warnings));
 	json_object_set_new(j, "latent_hidden", json_integer((json_int_t)t->latent_hidden));
+	json_object_set_new(j, "profile", json_str(rs->profile));
+	json_object_set_new(j, "profile_from", json_str(rs->profile_from));
+	if (rs->kernel_version[0])
+		json_object_set_new(j, "kernel_version", json_str(rs->kernel_version));
 	json_object_set_new(j, "wall_seconds", json_real(rs->wall));
 	json_object_set_new(j, "cpu_seconds", json_real(rs->cpu));
 	json_object_set_new(j, "peak_memory_kib", json_integer(rs->peak_kib));

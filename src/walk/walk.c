@@ -57,9 +57,7 @@ static char *join(const char *a, const char *b)
 	return s;
 }
 
-/* The root of the kernel tree containing DIR (a real path): the nearest
- * ancestor holding MAINTAINERS and Kconfig.  NULL when there is none. */
-static char *kernel_root(const char *dir)
+char *kernel_root(const char *dir)
 {
 	char *p = xstrdup(dir);
 	for (;;) {

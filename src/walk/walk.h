@@ -46,6 +46,11 @@ typedef struct {
  * to the kernel tree holding PATH if there is one (so reports say
  * drivers/...), otherwise to PATH itself.  Returns -1 if PATH is unusable. */
 int walk_path(const char *path, WalkResult *out);
+
+/* The root of the kernel tree containing DIR (a real path): the nearest
+ * ancestor holding MAINTAINERS and Kconfig, malloc'd.  NULL when there is
+ * none. */
+char *kernel_root(const char *dir);
 void walk_free(WalkResult *w);
 
 /* Files larger than this are not even read (the parse limit is an option). */

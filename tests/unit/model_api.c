@@ -6,11 +6,11 @@
  *
  * Built as build/tests/unit/model_api by tests/unit/unit.mk from the model
  * and spec objects;
- * run from the repository root (it loads data/api.spec).  Prints one line
+ * run from the repository root (it loads data/api.spec, and data/profiles through TEARDOWN_DATA).  Prints one line
  * per check and exits 1 if any fails.
  *
  * check-name: model C API: clone, equal, hash, callbacks, spec lookup
- * check-command: make -s --no-print-directory -f Makefile -f tests/unit/unit.mk build/tests/unit/model_api && build/tests/unit/model_api
+ * check-command: make -s --no-print-directory -f Makefile -f tests/unit/unit.mk build/tests/unit/model_api && TEARDOWN_DATA=data build/tests/unit/model_api
  * check-output-start
  * ok spec: lookup devm_kzalloc is a managed acquire
  * ok spec: lookup of an unknown name is NULL
