@@ -16,6 +16,7 @@
 # structs (TSTreeCursor) change size between versions, and an object built
 # against another version's header must never be linked with this one.
 
+VERSION      := 0.14
 TS_C_VERSION := 0.23.6
 TS_VERSION   := 0.22.4
 GRAMMAR_DIR  := build/grammar/node_modules/tree-sitter-c/src
@@ -25,7 +26,7 @@ O            := obj-tree-sitter-$(TS_VERSION)
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -pthread -Isrc \
-           -I$(RUNTIME_DIR)/include -MMD -MP
+           -I$(RUNTIME_DIR)/include -MMD -MP -DTEARDOWN_VERSION='"$(VERSION)"'
 LDLIBS  += -ljansson -pthread
 
 SRCS := $(sort $(wildcard src/*.c src/*/*.c))
@@ -76,7 +77,8 @@ check: teardown
 # for an enum (a rule id given as text instead of model/rules.def's RULE_*).
 SAN_CC     ?= clang
 SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Werror=int-conversion -pthread -Isrc -I$(RUNTIME_DIR)/include -MMD -MP
+SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Werror=int-conversion -pthread -Isrc -I$(RUNTIME_DIR)/include -MMD -MP \
+	      -DTEARDOWN_VERSION='"$(VERSION)"'
 ASAN_OBJS  := $(OBJS:build/%=build/asan/%)
 FUZZ_OBJS  := $(filter-out %/src/main.o,$(OBJS:build/%=build/fuzz/%))
 

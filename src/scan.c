@@ -488,14 +488,7 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 	if (s->printer->findings)                                   /* analyze */
 		c->drivers_partial = analyze_dir(&s->cfg, ds.facts, ds.nfacts, &drivers, &arena, &found,
 						 note_partial, msg);
-	size_t kept = 0; /* latent warnings only when asked for */
-	for (size_t i = 0; i < found.n; i++) {
-		if (found.v[i].latent && !s->o->latent)
-			c->latent_hidden++;
-		else
-			found.v[kept++] = found.v[i];
-	}
-	found.n = kept;
+	filter_findings(&s->o->filter, &found, &arena, c);
 	c->findings = found.n;
 	for (size_t i = 0; i < found.n; i++)
 		c->warnings += found.v[i].severity >= SEV_WARNING;
@@ -549,6 +542,7 @@ static void merge(ScanCounts *total, const ScanCounts *r)
 	total->warnings += r->warnings;
 	total->drivers_partial += r->drivers_partial;
 	total->latent_hidden += r->latent_hidden;
+	total->notes_hidden += r->notes_hidden;
 }
 
 /* Wait for directory I's result, showing progress on a terminal. */
@@ -598,7 +592,11 @@ static void run_workers(Scan *s, ScanCounts *total, json_t *all)
 		DirResult *r = &s->results[i];
 		if (progress_shown && r->messages_len)
 			fputs("\r\033[K", stderr);
-		fwrite(r->messages, 1, r->messages_len, stderr);
+		if (s->o->quiet)
+			for (size_t k = 0; k < r->messages_len; k++)
+				total->notices_hidden += r->messages[k] == '\n';
+		else
+			fwrite(r->messages, 1, r->messages_len, stderr);
 		fwrite(r->out, 1, r->out_len, stdout);
 		if (all) {
 			json_array_extend(all, r->items);
@@ -651,20 +649,23 @@ int scan_run(char **paths, int npaths, const ScanOptions *o, const Printer *prin
 		return 2;
 	}
 	Scan s = { .o = o, .t = &t, .printer = printer, .cfg = analyze_config(t.spec, o->profile, &t.rules, &t.conv) };
-	for (int i = 0; i < npaths; i++)                            /* walk */
-		if (walk_path(paths[i], &s.walk) < 0) {
-			walk_free(&s.walk);
-			return 2;
-		}
+	s.walk.shallow = o->shallow;
+	int unusable = walk_paths(paths, npaths, &s.walk);          /* walk */
 	ScanCounts total = { 0 };
 	json_t *items = o->json ? json_array() : NULL;
 	run_workers(&s, &total, items);                             /* each directory: scan_dir */
 	walk_free(&s.walk);
 	RunStats rs = run_stats(start, o->jobs);                    /* summary */
+	if (o->collect) {
+		*o->collect = items;
+		return unusable ? 2 : 0;
+	}
 	if (items)
 		document_print(stdout, printer->key, items, summary_json(&total, &t.buses, &rs));
 	summary_print(stderr, &total, &t.buses, &rs);
-	return flush_stdout(total.warnings ? 1 : 0);
+	/* list exits by what it lists; the others by their warnings */
+	size_t found = printer->rule ? total.findings : total.warnings;
+	return flush_stdout(unusable ? 2 : found ? 1 : 0);
 }
 
 int facts_run(const char *file, const FactsOptions *fo)

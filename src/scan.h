@@ -22,7 +22,12 @@ typedef struct {
 	bool json;
 	bool progress;          /* a progress line on stderr when it is a terminal */
 	const Profile *profile; /* the kernel semantics the model reproduces */
-	bool latent;            /* report latent warnings too (--latent) */
+	FindingFilter filter;   /* which findings are shown (--notes, --rule, --latent) */
+	bool quiet;             /* no notices on stderr (-q): only their count */
+	bool sarif;             /* --format sarif: the JSON items become a SARIF log */
+	bool by_maintainer;     /* list --by-maintainer */
+	bool shallow;           /* a directory's own files only (check: its context) */
+	json_t **collect;       /* not NULL: the JSON items are handed here, nothing printed */
 } ScanOptions;
 
 /* The tables every stage reads; loaded once, then shared read-only. */

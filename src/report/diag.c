@@ -50,6 +50,8 @@ void diag_print(FILE *f, const Finding *fd)
 			fprintf(f, "%s: ", st->function);
 		fprintf(f, "%s\n", st->what);
 	}
+	if (fd->shared)
+		fprintf(f, "    also reached by: %s\n", fd->shared);
 	if (fd->latent)
 		fprintf(f, "    latent: the path assumes: %s\n", fd->latent);
 	if (fd->cut)
@@ -119,6 +121,17 @@ json_t *diag_json(const Finding *fd)
 	json_object_set_new(j, "fingerprint", json_str(finding_fingerprint(fd, fp)));
 	json_object_set_new(j, "severity", json_str(severity_name(fd->severity)));
 	json_object_set_new(j, "driver", json_str(fd->driver));
+	if (fd->shared) {
+		json_t *also = json_array();
+		for (const char *p = fd->shared; *p;) {
+			size_t n = strcspn(p, ",");
+			char *name = xstrndup(p, n);
+			json_array_append_new(also, json_str(name));
+			free(name);
+			p += n + (p[n] ? 2 : 0);
+		}
+		json_object_set_new(j, "also_reached_by", also);
+	}
 	json_object_set_new(j, "location", pos_json(fd->file, fd->pos));
 	if (fd->function)
 		json_object_set_new(j, "function", json_str(fd->function));

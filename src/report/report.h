@@ -55,6 +55,9 @@ struct Printer {
 extern const Printer findings_printer; /* scan: every finding (diag.c) */
 extern const Printer drivers_printer;  /* drivers: every driver (drivers.c) */
 Printer list_printer(const char *rule); /* list RULE (list.c) */
+/* check: each finding as JSON { file, rule, severity, latent, text }, the
+ * text gcc-style, for the cache of teardown check (checker.c). */
+extern const Printer checker_printer;
 
 /* What a scan covered, counted by the pipeline, for the closing summary. */
 typedef struct {
@@ -67,7 +70,25 @@ typedef struct {
 	size_t warnings; /* findings above note: they decide the exit status */
 	size_t drivers_partial;
 	size_t latent_hidden; /* latent warnings left out (no --latent) */
+	size_t notes_hidden;  /* notes left out (no --notes) */
+	size_t notices_hidden; /* per-file and per-driver notices left out (-q) */
 } ScanCounts;
+
+/* Which findings a scan shows (filter.c): the rules given to --rule (all
+ * when none) but not to --no-rule, ids or dash-prefixes of ids. */
+enum { MAX_RULE_ARGS = 32 };
+typedef struct {
+	bool notes, latent;
+	const char *only[MAX_RULE_ARGS], *skip[MAX_RULE_ARGS];
+	int nonly, nskip;
+} FindingFilter;
+
+/* Keep the findings of FOUND (sorted by place) that F shows, one per rule,
+ * place and message (the drivers that share it in its `shared`, strings in
+ * ARENA); count what is left out in C. */
+void filter_findings(const FindingFilter *f, FindingVec *found, Arena *arena, ScanCounts *c);
+/* Does F show a finding of RULE with SEVERITY, latent or not? */
+bool filter_shows(const FindingFilter *f, const char *rule, Severity severity, bool latent);
 
 typedef struct {
 	double wall, cpu;

@@ -54,7 +54,11 @@ void summary_print(FILE *f, const ScanCounts *t, const BusTable *buses, const Ru
 		t->findings - t->warnings);
 	if (t->latent_hidden)
 		fprintf(f, "; %zu latent warnings not shown (--latent)", t->latent_hidden);
+	if (t->notes_hidden)
+		fprintf(f, "; %zu notes not shown (--notes)", t->notes_hidden);
 	fputc('\n', f);
+	if (t->notices_hidden)
+		fprintf(f, "teardown: %zu notices not shown (-q; --verbose shows them)\n", t->notices_hidden);
 }
 
 json_t *summary_json(const ScanCounts *t, const BusTable *buses, const RunStats *rs)
@@ -83,6 +87,8 @@ json_t *summary_json(const ScanCounts *t, const BusTable *buses, const RunStats 
 	json_object_set_new(j, "findings", json_integer((json_int_t)t->findings));
 	json_object_set_new(j, "warnings", json_integer((json_int_t)t->warnings));
 	json_object_set_new(j, "latent_hidden", json_integer((json_int_t)t->latent_hidden));
+	json_object_set_new(j, "notes_hidden", json_integer((json_int_t)t->notes_hidden));
+	json_object_set_new(j, "notices_hidden", json_integer((json_int_t)t->notices_hidden));
 	json_object_set_new(j, "wall_seconds", json_real(rs->wall));
 	json_object_set_new(j, "cpu_seconds", json_real(rs->cpu));
 	json_object_set_new(j, "peak_memory_kib", json_integer(rs->peak_kib));

@@ -108,3 +108,21 @@ int datafile_read(const char *name, DataLineFn *fn, void *ctx)
 		fprintf(stderr, "teardown: %s\n", err);
 	return -1;
 }
+
+char *data_read_text(const char *name)
+{
+	char path[PATH_MAX];
+	data_path(name, path, sizeof path);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	char buf[4096];
+	for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;)
+		fwrite(buf, 1, n, out);
+	fclose(f);
+	fclose(out);
+	return text;
+}

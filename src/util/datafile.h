@@ -31,4 +31,8 @@ int datafile_parse(const char *path, DataLineFn *fn, void *ctx, char *err, size_
  * ("teardown: file:line: message") and returns -1. */
 int datafile_read(const char *name, DataLineFn *fn, void *ctx);
 
+/* The whole of data file NAME of the data folder (free it), or NULL when
+ * it cannot be read: for texts, not tables (the rules' pages). */
+char *data_read_text(const char *name);
+
 #endif
