@@ -43,6 +43,7 @@ static const char usage_text[] =
 	"  check [flags] FILE...      kbuild's checker: make C=1 CHECK=\"teardown check\"\n"
 	"                             (teardown check --help)\n"
 	"  explain RULE               what a rule means, an example, the fix, false positives\n"
+	"  maintainers FILE...        FILE's maintainers and lists, from its tree's MAINTAINERS\n"
 	"\n"
 	"options for scan, list and drivers:\n"
 	"  -j, --jobs N          worker threads (default: online CPUs)\n"
@@ -294,6 +295,8 @@ int main(int argc, char **argv)
 		return check_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "explain"))
 		return explain_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "maintainers"))
+		return maintainers_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "scan"))
 		return run_scan(argc - 1, argv + 1, &findings_printer);
 	if (!strcmp(cmd, "list"))

@@ -460,7 +460,7 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 	ScanCounts *c = &res->counts;
 	FILE *msg = open_memstream(&res->messages, &res->messages_len);
 	FILE *out = open_memstream(&res->out, &res->out_len);
-	res->items = s->o->json ? json_array() : NULL;
+	res->items = s->o->json || s->o->by_maintainer ? json_array() : NULL;
 	DirScan ds = dir_open(s, parser, d, c, msg);
 	SkipReason *why = xcalloc(d->nfiles, sizeof *why);
 	DriverVec drivers = { 0 };
@@ -643,25 +643,39 @@ int scan_run(char **paths, int npaths, const ScanOptions *o, const Printer *prin
 	if (tables_load(&t) < 0)
 		return 2;
 	double start = now();
-	if (printer->rule && !rules_matching(&t.rules, printer->rule)) {
-		fprintf(stderr, "teardown: no rule '%s' (see data/rules; a prefix such as irq-vectors lists them all)\n",
-			printer->rule);
-		return 2;
+	const FindingFilter *ff = &o->filter;
+	for (int i = 0; i < ff->nonly + ff->nskip; i++) {
+		const char *rule = i < ff->nonly ? ff->only[i] : ff->skip[i - ff->nonly];
+		if (!rules_matching(&t.rules, rule)) {
+			fprintf(stderr, "teardown: no rule '%s' (see data/rules; a prefix such as irq-vectors lists them all)\n",
+				rule);
+			return 2;
+		}
 	}
-	Scan s = { .o = o, .t = &t, .printer = printer, .cfg = analyze_config(t.spec, o->profile, &t.rules, &t.conv) };
+	Printer shown = *printer; /* with the tree's MAINTAINERS, once it is known */
+	Scan s = { .o = o, .t = &t, .printer = &shown, .cfg = analyze_config(t.spec, o->profile, &t.rules, &t.conv) };
 	s.walk.shallow = o->shallow;
 	int unusable = walk_paths(paths, npaths, &s.walk);          /* walk */
+	if (s.walk.root && !o->collect)
+		shown.maintainers = maintainers_load(s.walk.root);
+	shown.by_maintainer = o->by_maintainer;
 	ScanCounts total = { 0 };
-	json_t *items = o->json ? json_array() : NULL;
+	json_t *items = o->json || o->by_maintainer ? json_array() : NULL;
 	run_workers(&s, &total, items);                             /* each directory: scan_dir */
-	walk_free(&s.walk);
+	maintainers_free((Maintainers *)shown.maintainers);
 	RunStats rs = run_stats(start, o->jobs);                    /* summary */
 	if (o->collect) {
+		walk_free(&s.walk);
 		*o->collect = items;
 		return unusable ? 2 : 0;
 	}
-	if (items)
+	if (o->by_maintainer)
+		list_by_maintainer(stdout, items, o->json ? summary_json(&total, &t.buses, &rs) : NULL);
+	else if (o->sarif)
+		sarif_print(stdout, items, &t.rules, s.walk.root, summary_json(&total, &t.buses, &rs));
+	else if (items)
 		document_print(stdout, printer->key, items, summary_json(&total, &t.buses, &rs));
+	walk_free(&s.walk);
 	summary_print(stderr, &total, &t.buses, &rs);
 	/* list exits by what it lists; the others by their warnings */
 	size_t found = printer->rule ? total.findings : total.warnings;

@@ -20,4 +20,7 @@ int check_main(int argc, char **argv);
 /* teardown explain RULE (explain.c): what a rule means, from docs/rules. */
 int explain_main(int argc, char **argv);
 
+/* teardown maintainers FILE... (maintainers.c): FILE's people and lists. */
+int maintainers_main(int argc, char **argv);
+
 #endif

@@ -32,9 +32,33 @@ json_t *facts_json(const FileFacts *ff);
 void driver_print(FILE *f, const Driver *d);
 json_t *driver_json(const Driver *d);
 
+/* The people and lists of a tree's MAINTAINERS file (maintainers.c). */
+typedef struct Maintainers Maintainers;
+typedef struct {
+	char *who;     /* "Name <address>", or the list's address */
+	char *address; /* lower case: what tells two contacts apart */
+	char *role;    /* as get_maintainer.pl says it: "maintainer:SECTION", "open list:SECTION" */
+	bool list;     /* a mailing list, not a person */
+} Contact;
+typedef VEC(Contact) ContactVec;
+
+/* ROOT's MAINTAINERS, or NULL when it has none. */
+Maintainers *maintainers_load(const char *root);
+void maintainers_free(Maintainers *m);
+/* Append the contacts of FILE (relative to the root) to OUT, the most
+ * specific section first, each address once. */
+void maintainers_of(const Maintainers *m, const char *file, ContactVec *out);
+void contacts_free(ContactVec *v);
+json_t *contacts_json(const ContactVec *c); /* [{ who, role }] (diag.c) */
+
 /* `teardown list`: FOUND (sorted by place) grouped into one line (or JSON
  * object) per driver with findings of rules matching RULE. */
-void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const char *rule);
+void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const char *rule, const Maintainers *m);
+
+/* list --by-maintainer: the drivers of ITEMS (list_print's, with their
+ * contacts) grouped by contact, as text on F, or with SUMMARY as a JSON
+ * document { "maintainers": [...] }; takes ITEMS and SUMMARY. */
+void list_by_maintainer(FILE *f, json_t *items, json_t *summary);
 
 /* What a command shows of each directory a scan went through.  The
  * pipeline (scan.c) hands it the directory's drivers and, when it asks for
@@ -48,6 +72,8 @@ struct Printer {
 			      * function a driver reaches is parsed, not only
 			      * those that reach an API */
 	const char *rule;    /* `list`: the rule id or prefix it lists */
+	const Maintainers *maintainers; /* of the scanned tree, set by the pipeline, or NULL */
+	bool by_maintainer;  /* `list --by-maintainer`: grouped by contact */
 	void (*dir)(const Printer *p, const DriverVec *drivers, const FindingVec *found, FILE *out,
 		    json_t *items);
 };
@@ -102,5 +128,10 @@ json_t *summary_json(const ScanCounts *c, const BusTable *buses, const RunStats 
 /* The JSON document of a scan, { KEY: ITEMS, "summary": SUMMARY }, on F
  * (whose write errors the caller checks); takes both references. */
 void document_print(FILE *f, const char *key, json_t *items, json_t *summary);
+
+/* The findings ITEMS (diag_json's) of a scan of the tree at ROOT as a
+ * SARIF 2.1.0 log on F, with the reported RULES and the scan's SUMMARY
+ * (sarif.c); takes the references of ITEMS and SUMMARY. */
+void sarif_print(FILE *f, json_t *items, const RuleTable *rules, const char *root, json_t *summary);
 
 #endif
