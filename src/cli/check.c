@@ -191,6 +191,21 @@ static json_t *analyse(const char *dir, const CheckOptions *co)
 	return items;
 }
 
+/* The cached findings in FD, read whole (jansson reads a descriptor a
+ * byte at a time), or NULL when it is empty or not what we wrote. */
+static json_t *load_entry(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_size == 0)
+		return NULL;
+	char *buf = xmalloc((size_t)st.st_size);
+	json_t *j = NULL;
+	if (pread(fd, buf, (size_t)st.st_size, 0) == st.st_size)
+		j = json_loadb(buf, (size_t)st.st_size, 0, NULL);
+	free(buf);
+	return j;
+}
+
 /* DIR's findings: from the cache when its key is there, else analysed
  * (and kept).  NULL when DIR cannot be analysed. */
 static json_t *dir_findings(const char *dir, const CheckOptions *co)
@@ -206,7 +221,7 @@ static json_t *dir_findings(const char *dir, const CheckOptions *co)
 		return analyse(dir, co);
 	}
 	flock(fd, LOCK_EX); /* another check of this directory may be writing it */
-	json_t *items = json_loadfd(fd, JSON_DISABLE_EOF_CHECK, NULL);
+	json_t *items = load_entry(fd);
 	if (!json_is_array(items)) { /* new, or left half-written */
 		json_decref(items);
 		if ((items = analyse(dir, co))) {
