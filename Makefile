@@ -64,8 +64,32 @@ $(GRAMMAR_DIR)/parser.c:
 $(RUNTIME_DIR)/src/lib.c: | $(GRAMMAR_DIR)/parser.c
 	cd build/grammar && npm install --ignore-scripts --no-audit --no-fund --loglevel=error tree-sitter@$(TS_VERSION)
 
-check: teardown
-	tests/run
+# Microsoft's SARIF validator (npm), which make check runs on a real scan's
+# SARIF.  A .NET program in the package for Linux; its own install script,
+# which npm is told not to run, would only make it executable.  At run time
+# it needs ICU (Debian's libicu72).
+SARIF_VERSION := 5.7.0
+SARIF_TOOL    := build/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+
+$(SARIF_TOOL):
+	mkdir -p build/sarif
+	cd build/sarif && npm install --ignore-scripts --no-audit --no-fund --loglevel=error \
+		@microsoft/sarif-multitool@$(SARIF_VERSION)
+	chmod u+x $@
+
+check: teardown $(SARIF_TOOL)
+	SARIF_TOOL=$(abspath $(SARIF_TOOL)) tests/run
+
+# `make install PREFIX=...`: the binary in bin/, the data (with the rules'
+# pages) in share/teardown, where the binary looks for it (../share/teardown
+# from itself), and the manual page.
+PREFIX ?= /usr/local
+install: teardown
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/teardown/explain $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 teardown $(DESTDIR)$(PREFIX)/bin/teardown
+	install -m 644 $(filter-out data/explain,$(wildcard data/*)) $(DESTDIR)$(PREFIX)/share/teardown/
+	install -m 644 docs/rules/*.md $(DESTDIR)$(PREFIX)/share/teardown/explain/
+	install -m 644 teardown.1 $(DESTDIR)$(PREFIX)/share/man/man1/teardown.1
 
 # ---- sanitizers and fuzzing (clang from Debian: clang, libclang-rt-14-dev) ----
 #
@@ -127,7 +151,7 @@ build/asan/$(O)/grammar/runtime.o build/fuzz/$(O)/grammar/runtime.o: $(RUNTIME_D
 clean:
 	rm -rf build teardown
 
-.PHONY: check clean asan fuzz
+.PHONY: check clean asan fuzz install
 .SECONDARY: $(patsubst fuzz/%.c,build/fuzz/$(O)/fuzz/%.o,$(wildcard fuzz/*.c))
 -include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) \
 	 $(patsubst fuzz/%.c,build/fuzz/$(O)/fuzz/%.d,$(wildcard fuzz/*.c))

@@ -40,6 +40,7 @@
 #include <sys/stat.h>
 
 #include "report/report.h"
+#include "util/strset.h"
 
 /* The maintainer get_maintainer.pl leaves out by default. */
 static const char chief_penguin[] = "torvalds@linux-foundation.org";
@@ -63,6 +64,9 @@ typedef struct {
 struct Maintainers {
 	Section *sections;
 	size_t nsections;
+	/* .mailmap: by `Name <address>` as get_maintainer formats it, or by
+	 * address alone, the name and the address to print instead */
+	StrSet mail_names, mail_addresses;
 };
 
 static size_t slashes(const char *s)
@@ -119,6 +123,73 @@ static void add_line(Section *s, char type, const char *value, const char *root)
 		s->status = l->value;
 }
 
+static void parse_contact(const char *who, char *name, size_t nsize, char *addr, size_t asize);
+static char *format_person(const char *name, const char *raw_addr);
+
+static void map_set(StrSet *map, const char *key, const char *value)
+{
+	char *old = strset_get(map, key, strlen(key), NULL);
+	free(old);
+	strset_set(map, key, xstrdup(value));
+}
+
+/* One line of .mailmap, trimmed, in one of git's four forms:
+ *   Name <a>            a is printed with Name
+ *   <a> <b>             b is printed as a
+ *   Name <a> <b>        b is printed as Name <a>
+ *   Name <a> Other <b>  Other <b> is printed as Name <a> */
+static void mailmap_line(Maintainers *m, char *l)
+{
+	char *lt[2] = { strchr(l, '<'), NULL }, *gt[2] = { lt[0] ? strchr(lt[0], '>') : NULL, NULL };
+	if (!gt[0])
+		return;
+	lt[1] = strchr(gt[0], '<');
+	gt[1] = lt[1] ? strchr(lt[1], '>') : NULL;
+	char name[256], addr[256], fmt[600];
+	*gt[0] = '\0';
+	const char *real_addr = lt[0] + 1;
+	snprintf(fmt, sizeof fmt, "%.*s<%s>", (int)(lt[0] - l), l, real_addr);
+	parse_contact(fmt, name, sizeof name, addr, sizeof addr); /* the name, unquoted */
+	if (!gt[1]) { /* Name <a> */
+		if (*name)
+			map_set(&m->mail_names, real_addr, name);
+		return;
+	}
+	*gt[1] = '\0';
+	const char *wrong = lt[1] + 1;
+	char *other = gt[0] + 1;
+	*lt[1] = '\0';
+	while (isspace((unsigned char)*other))
+		other++;
+	for (size_t n = strlen(other); n && isspace((unsigned char)other[n - 1]);)
+		other[--n] = '\0';
+	if (*other) { /* Name <a> Other <b> */
+		char *who = format_person(other, wrong);
+		snprintf(fmt, sizeof fmt, "%s", who);
+		free(who);
+		wrong = fmt;
+	}
+	if (*name)
+		map_set(&m->mail_names, wrong, name);
+	map_set(&m->mail_addresses, wrong, real_addr);
+}
+
+static void read_mailmap(Maintainers *m, const char *root)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/.mailmap", root);
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	while (f && getline(&line, &cap, f) >= 0) {
+		line[strcspn(line, "#\r\n")] = '\0';
+		mailmap_line(m, line);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+}
+
 Maintainers *maintainers_load(const char *root)
 {
 	char path[4096];
@@ -154,7 +225,15 @@ Maintainers *maintainers_load(const char *root)
 	free(title);
 	free(line);
 	fclose(f);
+	read_mailmap(m, root);
 	return m;
+}
+
+static void map_free(StrSet *map)
+{
+	for (size_t i = 0; i < map->cap; i++)
+		free(strset_value_at(map, i));
+	strset_free(map);
 }
 
 void maintainers_free(Maintainers *m)
@@ -173,6 +252,8 @@ void maintainers_free(Maintainers *m)
 		free(s->title);
 	}
 	free(m->sections);
+	map_free(&m->mail_names);
+	map_free(&m->mail_addresses);
 	free(m);
 }
 
@@ -231,26 +312,89 @@ static const char *role(const Section *s)
 	return "maintainer";
 }
 
-/* The address of "Name <addr>", or of "addr extra text", into OUT. */
-static void address(const char *who, char *out, size_t size)
+/* The name and address of "Name <addr>", "\"Name\" <addr>" or "addr
+ * more text", into NAME (empty when there is none) and ADDR (lower case). */
+static void parse_contact(const char *who, char *name, size_t nsize, char *addr, size_t asize)
 {
 	const char *lt = strchr(who, '<'), *gt = lt ? strchr(lt, '>') : NULL;
 	size_t n = lt && gt ? (size_t)(gt - lt - 1) : strcspn(who, " \t");
-	snprintf(out, size, "%.*s", (int)n, lt && gt ? lt + 1 : who);
-	for (char *c = out; *c; c++)
+	snprintf(addr, asize, "%.*s", (int)n, lt && gt ? lt + 1 : who);
+	for (char *c = addr; *c; c++)
 		*c = (char)tolower((unsigned char)*c);
+	const char *end = lt && gt ? lt : who;
+	while (end > who && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (end > who && *who == '"' && end[-1] == '"' && end - who >= 2)
+		who++, end--;
+	snprintf(name, nsize, "%.*s", (int)(end - who), who);
 }
 
-static void add_contact(ContactVec *out, const char *who, const char *addr, const char *kind,
+/* A person as get_maintainer prints one: the name quoted when it holds
+ * anything but ASCII letters, digits, '_', '-' and spaces. */
+static char *format_person(const char *name, const char *raw_addr)
+{
+	bool quote = false;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		quote |= !(isalnum(*c) && *c < 0x80) && !strchr("_- ", *c);
+	size_t n = strlen(name) + strlen(raw_addr) + 6;
+	char *s = xmalloc(n);
+	if (!*name)
+		snprintf(s, n, "%s", raw_addr);
+	else
+		snprintf(s, n, quote ? "\"%s\" <%s>" : "%s <%s>", name, raw_addr);
+	return s;
+}
+
+/* What .mailmap says NAME <RAW> is printed as: into NAME and RAW. */
+static void mailmap(const Maintainers *m, char *name, size_t nsize, char *raw, size_t rsize)
+{
+	char *who = format_person(name, raw);
+	const StrSet *maps[2] = { &m->mail_names, &m->mail_addresses };
+	const char *key = who;
+	if (!strset_get(maps[0], who, strlen(who), NULL) && !strset_get(maps[1], who, strlen(who), NULL))
+		key = raw; /* not known by name and address: by address alone */
+	const char *real_name = strset_get(maps[0], key, strlen(key), NULL);
+	const char *real_addr = strset_get(maps[1], key, strlen(key), NULL);
+	if (real_name)
+		snprintf(name, nsize, "%s", real_name);
+	if (real_addr)
+		snprintf(raw, rsize, "%s", real_addr);
+	free(who);
+}
+
+/* Add the contact WHO (an M:, R: or L: value) unless its address, or a
+ * person's name, was given already: by a more specific section. */
+static void add_contact(const Maintainers *m, ContactVec *out, const char *who, bool list, const char *kind,
 			const char *section)
 {
+	char name[256], addr[256], raw[256];
+	parse_contact(who, name, sizeof name, addr, sizeof addr);
+	if (list)
+		name[0] = '\0';
+	/* the address as written, for printing */
+	const char *lt = strchr(who, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	size_t n = lt && gt ? (size_t)(gt - lt - 1) : strcspn(who, " \t");
+	snprintf(raw, sizeof raw, "%.*s", (int)n, lt && gt ? lt + 1 : who);
+	if (!list) {
+		mailmap(m, name, sizeof name, raw, sizeof raw);
+		snprintf(addr, sizeof addr, "%s", raw);
+		for (char *c = addr; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+	}
 	for (size_t i = 0; i < out->n; i++)
-		if (!strcmp(out->v[i].address, addr))
-			return; /* given by a more specific section already */
-	Contact c = { .who = xstrdup(who), .address = xstrdup(addr), .list = strstr(kind, "list") != NULL };
-	size_t n = strlen(kind) + strlen(section) + 2;
-	c.role = xmalloc(n);
-	snprintf(c.role, n, "%s%s%s", kind, *section ? ":" : "", section);
+		if (!strcmp(out->v[i].address, addr) || (*name && out->v[i].name && !strcasecmp(out->v[i].name, name)))
+			return;
+	Contact c = { .who = format_person(name, raw), .address = xstrdup(addr),
+		      .name = *name ? xstrdup(name) : NULL, .list = list };
+	/* get_maintainer cuts a section's name longer than 50 characters to
+	 * 47, without the spaces it then ends in, and adds "..." */
+	size_t sl = strlen(section), keep = sl;
+	if (sl > 50)
+		for (keep = 47; keep && isspace((unsigned char)section[keep - 1]);)
+			keep--;
+	size_t rn = strlen(kind) + keep + 6;
+	c.role = xmalloc(rn);
+	snprintf(c.role, rn, "%s%s%.*s%s", kind, *section ? ":" : "", (int)keep, section, sl > 50 ? "..." : "");
 	VEC_PUSH(out, c);
 }
 
@@ -275,20 +419,20 @@ void maintainers_of(const Maintainers *m, const char *file, ContactVec *out)
 			claims_v[n++] = (Claim){ &m->sections[i], d };
 	}
 	qsort(claims_v, n, sizeof *claims_v, deepest_first);
-	char addr[512];
+	char name[256], addr[256];
 	for (size_t i = 0; i < n; i++) {
 		const Section *s = claims_v[i].s;
 		/* THE REST names no list role: its list is just "open list" */
 		const char *list_section = strcmp(s->title, "THE REST") ? s->title : "";
 		for (size_t k = 0; k < s->nlines; k++) {
 			const Line *l = &s->lines[k];
-			address(l->value, addr, sizeof addr);
+			parse_contact(l->value, name, sizeof name, addr, sizeof addr);
 			if (l->type == 'M' && strcmp(addr, chief_penguin))
-				add_contact(out, l->value, addr, role(s), s->title);
+				add_contact(m, out, l->value, false, role(s), s->title);
 			else if (l->type == 'R')
-				add_contact(out, l->value, addr, "reviewer", s->title);
+				add_contact(m, out, l->value, false, "reviewer", s->title);
 			else if (l->type == 'L' && !strstr(l->value, "subscribers-only"))
-				add_contact(out, addr, addr, strstr(l->value, "moderated") ? "moderated list" : "open list",
+				add_contact(m, out, l->value, true, strstr(l->value, "moderated") ? "moderated list" : "open list",
 					    list_section);
 		}
 	}
@@ -301,6 +445,7 @@ void contacts_free(ContactVec *v)
 		free(v->v[i].who);
 		free(v->v[i].address);
 		free(v->v[i].role);
+		free(v->v[i].name);
 	}
 	VEC_FREE(v);
 }

@@ -37,6 +37,7 @@ typedef struct Maintainers Maintainers;
 typedef struct {
 	char *who;     /* "Name <address>", or the list's address */
 	char *address; /* lower case: what tells two contacts apart */
+	char *name;    /* a person's name, NULL for a list: the same name is one person */
 	char *role;    /* as get_maintainer.pl says it: "maintainer:SECTION", "open list:SECTION" */
 	bool list;     /* a mailing list, not a person */
 } Contact;

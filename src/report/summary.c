@@ -73,6 +73,7 @@ json_t *summary_json(const ScanCounts *t, const BusTable *buses, const RunStats 
 			json_array_append_new(generic, json_str(buses->buses[b].name));
 	}
 	json_t *j = json_object();
+	json_object_set_new(j, "version", json_string(teardown_version));
 	json_object_set_new(j, "files_seen", json_integer((json_int_t)t->files_seen));
 	json_object_set_new(j, "skipped", skipped);
 	json_object_set_new(j, "bytes_parsed", json_integer((json_int_t)t->bytes_parsed));

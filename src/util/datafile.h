@@ -19,7 +19,7 @@ typedef struct {
 typedef const char *DataLineFn(const DataLine *l, void *ctx);
 
 /* The path of data file NAME in the data folder ($TEARDOWN_DATA, else
- * data/ beside the executable, else the installed one), into BUF. */
+ * data/ beside the executable, else ../share/teardown from it), into BUF. */
 void data_path(const char *name, char *buf, size_t size);
 
 /* Read the data file at PATH, calling FN for each line.  On a bad line
