@@ -55,16 +55,14 @@ bool filter_shows(const FindingFilter *f, const char *rule, Severity severity, b
 	return selected(f, rule) && (!latent || f->latent) && (severity >= SEV_WARNING || f->notes);
 }
 
+
 void filter_findings(const FindingFilter *f, FindingVec *found, Arena *arena, ScanCounts *c)
 {
 	size_t kept = 0;
-	for (size_t i = 0; i < found->n; i++) {
+	for (size_t i = 0; i < found->n; i++) { /* the rules asked for, each place once */
 		Finding *fd = &found->v[i];
-		if (!filter_shows(f, fd->rule, fd->severity, fd->latent)) {
-			if (selected(f, fd->rule)) /* left out by --latent or --notes: say so */
-				*(fd->latent && !f->latent ? &c->latent_hidden : &c->notes_hidden) += 1;
+		if (!selected(f, fd->rule))
 			continue;
-		}
 		size_t k = kept;
 		while (k > 0 && found->v[k - 1].pos.line == fd->pos.line && !same_place(&found->v[k - 1], fd))
 			k--;
@@ -74,6 +72,17 @@ void filter_findings(const FindingFilter *f, FindingVec *found, Arena *arena, Sc
 			continue;
 		}
 		found->v[kept++] = *fd;
+	}
+	found->n = kept;
+	kept = 0;
+	for (size_t i = 0; i < found->n; i++) { /* then what the options hide, counted */
+		Finding *fd = &found->v[i];
+		if (fd->latent && !f->latent)
+			c->latent_hidden++;
+		else if (fd->severity < SEV_WARNING && !f->notes)
+			c->notes_hidden++;
+		else
+			found->v[kept++] = *fd;
 	}
 	found->n = kept;
 }
