@@ -106,15 +106,6 @@ static int parse_size(const char *s, size_t *out)
 	return 0;
 }
 
-/* Add rule ID or prefix NAME to LIST (--rule, --no-rule). */
-static int add_rule(const char **list, int *n, const char *name)
-{
-	if (*n == MAX_RULE_ARGS)
-		return usage_error("scan", "at most %d --rule and %d --no-rule", MAX_RULE_ARGS, MAX_RULE_ARGS);
-	list[(*n)++] = name;
-	return 0;
-}
-
 /* Common options of the commands that scan trees; returns the index of the
  * first path, or -1 after printing a usage error. */
 static int scan_options(int argc, char **argv, ScanOptions *o)
@@ -187,11 +178,11 @@ static int scan_options(int argc, char **argv, ScanOptions *o)
 			o->filter.notes = true;
 			break;
 		case 'r':
-			if (add_rule(o->filter.only, &o->filter.nonly, optarg))
+			if (add_rule_arg(cmd, o->filter.only, &o->filter.nonly, optarg))
 				return -1;
 			break;
 		case 'R':
-			if (add_rule(o->filter.skip, &o->filter.nskip, optarg))
+			if (add_rule_arg(cmd, o->filter.skip, &o->filter.nskip, optarg))
 				return -1;
 			break;
 		case 'q':
@@ -226,7 +217,7 @@ static int run_scan(int argc, char **argv, const Printer *printer)
 	if (first < 0)
 		return 2;
 	/* list shows every finding of its rule, notes too, and only those */
-	if (printer->rule && (add_rule(o.filter.only, &o.filter.nonly, printer->rule) < 0))
+	if (printer->rule && add_rule_arg(argv[0], o.filter.only, &o.filter.nonly, printer->rule))
 		return 2;
 	o.filter.notes |= printer->rule != NULL;
 	return scan_run(argv + first, argc - first, &o, printer);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "report/report.h"
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -22,6 +23,14 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'teardown %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
 	return 2;
+}
+
+int add_rule_arg(const char *cmd, const char **list, int *n, const char *name)
+{
+	if (*n == MAX_RULE_ARGS)
+		return usage_error(cmd, "at most %d --rule and %d --no-rule", MAX_RULE_ARGS, MAX_RULE_ARGS);
+	list[(*n)++] = name;
+	return 0;
 }
 
 bool parse_number(const char *s, long long min, long long max, long long *out)

@@ -279,14 +279,6 @@ static int check_file(const char *file, const CheckOptions *co)
 	return warnings;
 }
 
-static int add_rule(const char **list, int *n, const char *name)
-{
-	if (*n == MAX_RULE_ARGS)
-		return usage_error("check", "at most %d --rule and %d --no-rule", MAX_RULE_ARGS, MAX_RULE_ARGS);
-	list[(*n)++] = name;
-	return 0;
-}
-
 int check_main(int argc, char **argv)
 {
 	CheckOptions co = { .profile = profile_default() };
@@ -309,7 +301,7 @@ int check_main(int argc, char **argv)
 			co.no_cache = true;
 		else if ((!strcmp(a, "--rule") || !strcmp(a, "--no-rule")) && more) {
 			bool only = !strcmp(a, "--rule");
-			if (add_rule(only ? co.filter.only : co.filter.skip, only ? &co.filter.nonly : &co.filter.nskip,
+			if (add_rule_arg("check", only ? co.filter.only : co.filter.skip, only ? &co.filter.nonly : &co.filter.nskip,
 				     argv[++i]))
 				return 2;
 		} else if (!strcmp(a, "--semantics") && more) {

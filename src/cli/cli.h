@@ -8,6 +8,10 @@
  * the help is; returns 2, the exit status of a usage error. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Append rule id or prefix NAME to LIST of *N (--rule, --no-rule): 0, or
+ * a usage error of CMD (2) when there are too many. */
+int add_rule_arg(const char *cmd, const char **list, int *n, const char *name);
+
 /* S as a whole decimal number in MIN..MAX; false when it is not one. */
 bool parse_number(const char *s, long long min, long long max, long long *out);
 
