@@ -216,6 +216,8 @@ static int run_scan(int argc, char **argv, const Printer *printer)
 	int first = scan_options(argc, argv, &o);
 	if (first < 0)
 		return 2;
+	if (o.by_maintainer && !printer->rule)
+		return usage_error(argv[0], "--by-maintainer groups the lines of list");
 	/* list shows every finding of its rule, notes too, and only those */
 	if (printer->rule && add_rule_arg(argv[0], o.filter.only, &o.filter.nonly, printer->rule))
 		return 2;
