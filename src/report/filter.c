@@ -10,10 +10,12 @@
  * What is left out is counted, so that the summary can say so: a silent
  * filter would make "no findings" a lie.
  *
- * Then one finding per rule, place and message.  A helper shared by many
- * drivers of a directory is replayed once per driver, and each replay
- * finds the same line wrong; the line is reported once, naming the other
- * drivers that reach it (Finding.shared).  The analysis returns findings
+ * Then one finding per rule and place.  A helper shared by many drivers
+ * of a directory is replayed once per driver, and each replay finds the
+ * same line wrong, in words that may name what that driver passed it
+ * (`dev_id cpa_pmu`, `dev_id ddrc_pmu`); the line is reported once, with
+ * the first driver's words and path, naming the other drivers that reach
+ * it (Finding.shared): the fix is one, at that line.  The analysis returns findings
  * sorted by place, so the same place is always in one run of neighbours.
  */
 #include <string.h>
@@ -36,7 +38,7 @@ static bool selected(const FindingFilter *f, const char *rule)
 static bool same_place(const Finding *a, const Finding *b)
 {
 	return a->pos.line == b->pos.line && a->pos.col == b->pos.col && !strcmp(a->file, b->file) &&
-	       !strcmp(a->rule, b->rule) && !strcmp(a->message, b->message);
+	       !strcmp(a->rule, b->rule);
 }
 
 /* Append NAME to the list of drivers that share KEPT, in ARENA. */

@@ -110,9 +110,9 @@ typedef struct {
 	int nonly, nskip;
 } FindingFilter;
 
-/* Keep the findings of FOUND (sorted by place) that F shows, one per rule,
- * place and message (the drivers that share it in its `shared`, strings in
- * ARENA); count what is left out in C. */
+/* Keep the findings of FOUND (sorted by place) that F shows, one per rule
+ * and place (the drivers that share it in its `shared`, strings in ARENA);
+ * count what is left out in C. */
 void filter_findings(const FindingFilter *f, FindingVec *found, Arena *arena, ScanCounts *c);
 /* Does F show a finding of RULE with SEVERITY, latent or not? */
 bool filter_shows(const FindingFilter *f, const char *rule, Severity severity, bool latent);
