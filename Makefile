@@ -16,6 +16,7 @@
 # structs (TSTreeCursor) change size between versions, and an object built
 # against another version's header must never be linked with this one.
 
+VERSION      := 0.14
 TS_C_VERSION := 0.23.6
 TS_VERSION   := 0.22.4
 GRAMMAR_DIR  := build/grammar/node_modules/tree-sitter-c/src
@@ -24,8 +25,8 @@ O            := obj-tree-sitter-$(TS_VERSION)
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -pthread -Isrc -Ibuild \
-           -I$(RUNTIME_DIR)/include -MMD -MP
+CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -pthread -Isrc \
+           -I$(RUNTIME_DIR)/include -MMD -MP -DTEARDOWN_VERSION='"$(VERSION)"'
 LDLIBS  += -ljansson -lsqlite3 -pthread
 
 SRCS := $(sort $(wildcard src/*.c src/*/*.c))
@@ -63,18 +64,32 @@ $(GRAMMAR_DIR)/parser.c:
 $(RUNTIME_DIR)/src/lib.c: | $(GRAMMAR_DIR)/parser.c
 	cd build/grammar && npm install --ignore-scripts --no-audit --no-fund --loglevel=error tree-sitter@$(TS_VERSION)
 
-check: teardown
-	tests/run
+# Microsoft's SARIF validator (npm), which make check runs on a real scan's
+# SARIF.  A .NET program in the package for Linux; its own install script,
+# which npm is told not to run, would only make it executable.  At run time
+# it needs ICU (Debian's libicu72).
+SARIF_VERSION := 5.7.0
+SARIF_TOOL    := build/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 
-# The tool's version, stored with each scan in a history database
-# (src/history/db.c).  Rewritten only when `git describe` changes, so that
-# only db.c recompiles then.
-build/version.h: FORCE
-	@mkdir -p build
-	@v=$$(git describe --always --dirty 2>/dev/null || echo unknown); \
-	echo "#define TEARDOWN_VERSION \"$$v\"" >$@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
-build/$(O)/src/history/db.o build/asan/$(O)/src/history/db.o build/fuzz/$(O)/src/history/db.o: build/version.h
-FORCE:
+$(SARIF_TOOL):
+	mkdir -p build/sarif
+	cd build/sarif && npm install --ignore-scripts --no-audit --no-fund --loglevel=error \
+		@microsoft/sarif-multitool@$(SARIF_VERSION)
+	chmod u+x $@
+
+check: teardown $(SARIF_TOOL)
+	SARIF_TOOL=$(abspath $(SARIF_TOOL)) tests/run
+
+# `make install PREFIX=...`: the binary in bin/, the data (with the rules'
+# pages) in share/teardown, where the binary looks for it (../share/teardown
+# from itself), and the manual page.
+PREFIX ?= /usr/local
+install: teardown
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/teardown/explain $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 teardown $(DESTDIR)$(PREFIX)/bin/teardown
+	install -m 644 $(filter-out data/explain,$(wildcard data/*)) $(DESTDIR)$(PREFIX)/share/teardown/
+	install -m 644 docs/rules/*.md $(DESTDIR)$(PREFIX)/share/teardown/explain/
+	install -m 644 teardown.1 $(DESTDIR)$(PREFIX)/share/man/man1/teardown.1
 
 # ---- sanitizers and fuzzing (clang from Debian: clang, libclang-rt-14-dev) ----
 #
@@ -86,7 +101,8 @@ FORCE:
 # for an enum (a rule id given as text instead of model/rules.def's RULE_*).
 SAN_CC     ?= clang
 SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Werror=int-conversion -pthread -Isrc -Ibuild -I$(RUNTIME_DIR)/include -MMD -MP
+SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Werror=int-conversion -pthread -Isrc -I$(RUNTIME_DIR)/include -MMD -MP \
+	      -DTEARDOWN_VERSION='"$(VERSION)"'
 ASAN_OBJS  := $(OBJS:build/%=build/asan/%)
 FUZZ_OBJS  := $(filter-out %/src/main.o,$(OBJS:build/%=build/fuzz/%))
 
@@ -135,7 +151,7 @@ build/asan/$(O)/grammar/runtime.o build/fuzz/$(O)/grammar/runtime.o: $(RUNTIME_D
 clean:
 	rm -rf build teardown
 
-.PHONY: check clean asan fuzz FORCE
+.PHONY: check clean asan fuzz install
 .SECONDARY: $(patsubst fuzz/%.c,build/fuzz/$(O)/fuzz/%.o,$(wildcard fuzz/*.c))
 -include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) \
 	 $(patsubst fuzz/%.c,build/fuzz/$(O)/fuzz/%.d,$(wildcard fuzz/*.c))

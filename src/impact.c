@@ -32,7 +32,8 @@ int impact_main(int argc, char **argv)
 	const char *range = NULL;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	ScanOptions o = { .jobs = cpus > 0 ? (int)cpus : 1, .max_size = 8u << 20,
-			  .parse_timeout_us = 20 * 1000 * 1000, .progress = isatty(2) };
+			  .parse_timeout_us = 20 * 1000 * 1000, .progress = isatty(2),
+			  .filter = { .notes = true } }; /* a verdict counts the notes too */
 	bool json = false;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -43,7 +44,7 @@ int impact_main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--no-progress"))
 			o.progress = false;
 		else if (!strcmp(argv[i], "--latent"))
-			o.latent = true;
+			o.filter.latent = true;
 		else if (!strcmp(argv[i], "--format") && i + 1 < argc && (!strcmp(argv[i + 1], "json") ||
 									    !strcmp(argv[i + 1], "text")))
 			json = !strcmp(argv[++i], "json");

@@ -3,8 +3,9 @@
  *
  * Each command parses its options, picks the printer that says what it
  * shows of each directory (report/), and hands both to the pipeline
- * (scan.c), or to the model's own command line.  Exit status is the same
- * for every command: 0 nothing found, 1 findings, 2 usage or fatal error.
+ * (scan.c), or to a command of its own (cli/, the model's cli.c).  Exit
+ * status is the same for every command: 0 nothing found, 1 findings, 2
+ * usage or fatal error.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,11 +15,13 @@
 
 #include "history/history.h"
 #include "impact.h"
+#include "cli/cli.h"
 #include "model/model.h"
 #include "scan.h"
 
 static const char usage_text[] =
 	"usage: teardown COMMAND [options] ARGS\n"
+	"       teardown --version\n"
 	"\n"
 	"Audit Linux kernel drivers for device-resource lifetime bugs.\n"
 	"\n"
@@ -45,10 +48,23 @@ static const char usage_text[] =
 	"  names                      the identifiers that make a file worth parsing,\n"
 	"                             one per line (grep -rlwFf <(teardown names) finds\n"
 	"                             the files a scan parses, in directories with a driver)\n"
+	"  check [flags] FILE...      kbuild's checker: make C=1 CHECK=\"teardown check\"\n"
+	"                             (teardown check --help)\n"
+	"  explain RULE               what a rule means, an example, the fix, false positives\n"
+	"  maintainers FILE...        FILE's maintainers and lists, from its tree's MAINTAINERS\n"
 	"\n"
-	"options for scan and drivers:\n"
+	"options for scan, list and drivers:\n"
 	"  -j, --jobs N          worker threads (default: online CPUs)\n"
-	"  --format text|json    output format (default: text, gcc style)\n"
+	"  --format text|json|sarif\n"
+	"                        output format (default: text, gcc style; sarif: SARIF 2.1.0)\n"
+	"  --notes               also show notes (what the kernel makes harmless);\n"
+	"                        without it the summary counts them\n"
+	"  --rule ID             show only rule ID (or every rule ID is a prefix of,\n"
+	"                        irq-vectors: all irq-vectors-*); may be repeated\n"
+	"  --no-rule ID          leave rule ID (or prefix) out; may be repeated\n"
+	"  -q, --quiet           no per-file or per-driver notices on stderr (counted)\n"
+	"  --verbose             the notices too (the default; undoes -q)\n"
+	"  --by-maintainer       list: group the drivers by maintainer and list\n"
 	"  --max-size BYTES      do not parse larger files (default 8M; K, M, G suffixes)\n"
 	"  --parse-timeout MS    give up parsing a file after MS ms (default 20000)\n"
 	"  --no-progress         no progress line on a terminal\n"
@@ -68,8 +84,8 @@ static const char usage_text[] =
 	"(the nearest ancestor with MAINTAINERS and Kconfig), else to PATH.\n"
 	"A summary of what was scanned and skipped goes to stderr.\n"
 	"\n"
-	"exit status: 0 no warnings (notes alone give 0), 1 warnings, 2 usage or\n"
-	"fatal error\n";
+	"exit status: 0 no warnings (notes alone give 0), 1 warnings (list: any\n"
+	"driver listed), 2 usage or fatal error, or a PATH that could not be scanned\n";
 
 static int usage(FILE *f, int rc)
 {
@@ -78,12 +94,18 @@ static int usage(FILE *f, int rc)
 	return rc;
 }
 
+/* --help: the usage on stdout, exit 0 (or 2 when stdout fails). */
+static int help(void)
+{
+	return flush_stdout(usage(stdout, 0));
+}
+
 static int parse_size(const char *s, size_t *out)
 {
 	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (end == s)
+	if (*s < '0' || *s > '9')
 		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
 	if (*end == 'K' || *end == 'k')
 		v <<= 10, end++;
 	else if (*end == 'M' || *end == 'm')
@@ -109,6 +131,12 @@ static int scan_options(int argc, char **argv, ScanOptions *o)
 		{ "semantics", required_argument, NULL, 'S' },
 		{ "latent", no_argument, NULL, 'L' },
 		{ "db", required_argument, NULL, 'D' },
+		{ "notes", no_argument, NULL, 'N' },
+		{ "rule", required_argument, NULL, 'r' },
+		{ "no-rule", required_argument, NULL, 'R' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "by-maintainer", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -121,30 +149,30 @@ static int scan_options(int argc, char **argv, ScanOptions *o)
 		.profile = NULL, /* the tree's (tree.c) */
 	};
 	optind = 1;
-	for (int c; (c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1;) {
+	opterr = 0; /* the errors are ours: one line and a hint */
+	const char *cmd = argv[0];
+	long long v;
+	for (int c; (c = getopt_long(argc, argv, ":j:hq", longopts, NULL)) != -1;) {
 		switch (c) {
 		case 'j':
-			o->jobs = atoi(optarg);
-			if (o->jobs < 1 || o->jobs > 256) {
-				fprintf(stderr, "teardown: --jobs wants 1..256\n");
-				return -1;
-			}
+			if (!parse_number(optarg, 1, 256, &v))
+				return usage_error(cmd, "--jobs wants a number in 1..256, not '%s'", optarg), -1;
+			o->jobs = (int)v;
 			break;
 		case 'f':
-			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-				fprintf(stderr, "teardown: --format wants text or json\n");
-				return -1;
-			}
-			o->json = !strcmp(optarg, "json");
+			if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif"))
+				return usage_error(cmd, "--format wants text, json or sarif, not '%s'", optarg), -1;
+			o->json = strcmp(optarg, "text");
+			o->sarif = !strcmp(optarg, "sarif");
 			break;
 		case 's':
-			if (parse_size(optarg, &o->max_size) < 0) {
-				fprintf(stderr, "teardown: bad --max-size '%s'\n", optarg);
-				return -1;
-			}
+			if (parse_size(optarg, &o->max_size) < 0)
+				return usage_error(cmd, "--max-size wants BYTES (K, M, G suffixes), not '%s'", optarg), -1;
 			break;
 		case 't':
-			o->parse_timeout_us = strtoull(optarg, NULL, 10) * 1000;
+			if (!parse_number(optarg, 1, 24 * 3600 * 1000LL, &v))
+				return usage_error(cmd, "--parse-timeout wants milliseconds (1..86400000), not '%s'", optarg), -1;
+			o->parse_timeout_us = (uint64_t)v * 1000;
 			break;
 		case 'P':
 			o->progress = false;
@@ -152,28 +180,48 @@ static int scan_options(int argc, char **argv, ScanOptions *o)
 		case 'S':
 			if (!(o->profile = profile_by_name(optarg))) {
 				char names[128];
-				fprintf(stderr, "teardown: unknown --semantics '%s' (%s)\n", optarg,
-					profile_names(names, sizeof names));
-				exit(2);
+				return usage_error(cmd, "unknown --semantics '%s' (%s)", optarg,
+						   profile_names(names, sizeof names)), -1;
 			}
 			break;
 		case 'L':
-			o->latent = true;
+			o->filter.latent = true;
+			break;
+		case 'N':
+			o->filter.notes = true;
+			break;
+		case 'r':
+			if (add_rule_arg(cmd, o->filter.only, &o->filter.nonly, optarg))
+				return -1;
+			break;
+		case 'R':
+			if (add_rule_arg(cmd, o->filter.skip, &o->filter.nskip, optarg))
+				return -1;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->quiet = false;
+			break;
+		case 'M':
+			o->by_maintainer = true;
 			break;
 		case 'D':
 			o->db = optarg;
 			break;
 		case 'h':
-			usage(stdout, 0);
-			exit(0);
+			exit(help());
+		case ':':
+			return usage_error(cmd, "%s wants an argument", argv[optind - 1]), -1;
 		default:
-			return -1;
+			if (optopt)
+				return usage_error(cmd, "unknown option '-%c'", optopt), -1;
+			return usage_error(cmd, "unknown option '%s'", argv[optind - 1]), -1;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "teardown: %s: no PATH given\n", argv[0]);
-		return -1;
-	}
+	if (optind >= argc)
+		return usage_error(cmd, "%s: no PATH given", cmd), -1;
 	return optind;
 }
 
@@ -183,15 +231,23 @@ static int run_scan(int argc, char **argv, const Printer *printer)
 	ScanOptions o;
 	int first = scan_options(argc, argv, &o);
 	if (first < 0)
-		return usage(stderr, 2);
+		return 2;
+	if (o.by_maintainer && !printer->rule)
+		return usage_error(argv[0], "--by-maintainer groups the lines of list");
+	/* list shows every finding of its rule, notes too, and only those */
+	if (printer->rule && add_rule_arg(argv[0], o.filter.only, &o.filter.nonly, printer->rule))
+		return 2;
+	o.filter.notes |= printer->rule != NULL;
 	return scan_run(argv + first, argc - first, &o, printer);
 }
 
 /* list RULE [options] PATH...: RULE comes first, then what scan takes. */
 static int cmd_list(int argc, char **argv)
 {
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return help();
 	if (argc < 2 || argv[1][0] == '-')
-		return usage(stderr, 2);
+		return usage_error("list", "list wants a RULE first (an id of data/rules, or a prefix)");
 	Printer list = list_printer(argv[1]);
 	argv[1] = argv[0]; /* drop RULE: the rest parses like scan's arguments */
 	return run_scan(argc - 1, argv + 1, &list);
@@ -206,17 +262,21 @@ static int cmd_facts(int argc, char **argv)
 			fo.cfg = true, fo.json = false;
 		else if (!strcmp(argv[i], "--whole-file"))
 			fo.whole_file = true;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return help();
 		else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
 			fo.json = !strcmp(argv[++i], "json");
 			if (!fo.json && strcmp(argv[i], "text"))
-				return usage(stderr, 2);
+				return usage_error("facts", "--format wants text or json, not '%s'", argv[i]);
 		} else if (!file && argv[i][0] != '-')
 			file = argv[i];
+		else if (argv[i][0] == '-')
+			return usage_error("facts", "unknown option '%s'", argv[i]);
 		else
-			return usage(stderr, 2);
+			return usage_error("facts", "facts reads one FILE, not '%s' too", argv[i]);
 	}
 	if (!file)
-		return usage(stderr, 2);
+		return usage_error("facts", "facts: no FILE given");
 	return facts_run(file, &fo);
 }
 
@@ -224,19 +284,28 @@ static int cmd_facts(int argc, char **argv)
  * bench/speed) can be asked the same question the scan asks of each file. */
 static int cmd_names(int argc, char **argv)
 {
-	(void)argv;
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return help();
 	if (argc != 1)
-		return usage(stderr, 2);
+		return usage_error("names", "names takes no argument, not '%s'", argv[1]);
 	return names_run();
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage(stderr, 2);
+		return usage_error(NULL, "no COMMAND given");
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help"))
-		return usage(stdout, 0);
+		return help();
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version"))
+		return version_main();
+	if (!strcmp(cmd, "check"))
+		return check_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "explain"))
+		return explain_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "maintainers"))
+		return maintainers_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "scan"))
 		return run_scan(argc - 1, argv + 1, &findings_printer);
 	if (!strcmp(cmd, "list"))
@@ -253,6 +322,5 @@ int main(int argc, char **argv)
 		return model_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "names"))
 		return cmd_names(argc - 1, argv + 1);
-	fprintf(stderr, "teardown: unknown command '%s'\n", cmd);
-	return usage(stderr, 2);
+	return usage_error(NULL, "unknown command '%s'", cmd);
 }

@@ -510,7 +510,7 @@ static void note_partial(void *ctx, const Driver *d, const char *why)
  * history database, or a caller that compares scans. */
 static bool scan_wants_items(const ScanOptions *o)
 {
-	return o->json || o->db || o->collect;
+	return o->json || o->db || o->collect || o->by_maintainer;
 }
 
 /* One directory of the walk through the pipeline, in a worker. */
@@ -549,14 +549,7 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 	if (s->printer->findings)                                   /* analyze */
 		c->drivers_partial = analyze_dir(&s->cfg, ds.facts, ds.nfacts, &drivers, &arena, &found,
 						 note_partial, msg);
-	size_t kept = 0; /* latent warnings only when asked for */
-	for (size_t i = 0; i < found.n; i++) {
-		if (found.v[i].latent && !s->o->latent)
-			c->latent_hidden++;
-		else
-			found.v[kept++] = found.v[i];
-	}
-	found.n = kept;
+	filter_findings(&s->o->filter, &found, &arena, c);
 	c->findings = found.n;
 	for (size_t i = 0; i < found.n; i++)
 		c->warnings += found.v[i].severity >= SEV_WARNING;
@@ -612,6 +605,7 @@ static void merge(ScanCounts *total, const ScanCounts *r)
 	total->warnings += r->warnings;
 	total->drivers_partial += r->drivers_partial;
 	total->latent_hidden += r->latent_hidden;
+	total->notes_hidden += r->notes_hidden;
 }
 
 /* Wait for directory I's result, showing progress on a terminal. */
@@ -661,7 +655,11 @@ static void run_workers(Scan *s, ScanCounts *total, json_t *all)
 		DirResult *r = &s->results[i];
 		if (progress_shown && r->messages_len)
 			fputs("\r\033[K", stderr);
-		fwrite(r->messages, 1, r->messages_len, stderr);
+		if (s->o->quiet)
+			for (size_t k = 0; k < r->messages_len; k++)
+				total->notices_hidden += r->messages[k] == '\n';
+		else
+			fwrite(r->messages, 1, r->messages_len, stderr);
 		fwrite(r->out, 1, r->out_len, stdout);
 		if (all) {
 			json_array_extend(all, r->items);
@@ -710,51 +708,66 @@ int scan_run(char **paths, int npaths, const ScanOptions *o, const Printer *prin
 		return 2;
 	loaded = true;
 	double start = now();
-	if (printer->rule && !rules_matching(&t.rules, printer->rule)) {
-		fprintf(stderr, "teardown: no rule '%s' (see data/rules; a prefix such as irq-vectors lists them all)\n",
-			printer->rule);
+	const FindingFilter *ff = &o->filter;
+	for (int i = 0; i < ff->nonly + ff->nskip; i++) {
+		const char *rule = i < ff->nonly ? ff->only[i] : ff->skip[i - ff->nonly];
+		if (!rules_matching(&t.rules, rule)) {
+			fprintf(stderr, "teardown: no rule '%s' (see data/rules; a prefix such as irq-vectors lists them all)\n",
+				rule);
+			return 2;
+		}
+	}
+	if (o->db && strcmp(printer->key, "findings")) {
+		fprintf(stderr, "teardown: --db stores the findings of teardown scan only\n");
 		return 2;
 	}
 	TreeInfo ti = tree_info(paths[0], o->profile);
 	if (ti.from == PROFILE_FROM_OPTION && ti.tree && ti.tree != ti.profile)
 		fprintf(stderr, "teardown: note: --semantics %s, but the tree is %s (profile %s)\n",
 			profile_name(ti.profile), ti.version, profile_name(ti.tree));
-	Scan s = { .o = o, .t = &t, .printer = printer, .cfg = analyze_config(t.spec, ti.profile, &t.rules, &t.conv) };
-	for (int i = 0; i < npaths; i++)                            /* walk */
-		if (walk_path(paths[i], &s.walk) < 0) {
-			walk_free(&s.walk);
-			return 2;
-		}
-	if (o->db && strcmp(printer->key, "findings")) {
-		fprintf(stderr, "teardown: --db stores the findings of teardown scan only\n");
-		return 2;
-	}
+	Printer shown = *printer; /* with the tree's MAINTAINERS, once it is known */
+	Scan s = { .o = o, .t = &t, .printer = &shown, .cfg = analyze_config(t.spec, ti.profile, &t.rules, &t.conv) };
+	s.walk.shallow = o->shallow;
+	int unusable = walk_paths(paths, npaths, &s.walk);          /* walk */
+	if (s.walk.root && !o->collect)
+		shown.maintainers = maintainers_load(s.walk.root);
+	shown.by_maintainer = o->by_maintainer;
 	ScanCounts total = { 0 };
 	json_t *items = scan_wants_items(o) ? json_array() : NULL;
 	run_workers(&s, &total, items);                             /* each directory: scan_dir */
-	walk_free(&s.walk);
+	maintainers_free((Maintainers *)shown.maintainers);
 	RunStats rs = run_stats(start, o->jobs);                    /* summary */
 	rs.profile = profile_name(ti.profile);
 	rs.profile_from = profile_from_name(ti.from);
 	rs.kernel_version = ti.version;
-	int rc = total.warnings ? 1 : 0;
+	bool failed = unusable > 0;
 	if (o->db) {
 		ScanMeta meta = { .tree = ti.root[0] ? ti.root : paths[0], .kernel_version = ti.version,
 				  .profile = rs.profile };
 		long long id = history_store(o->db, &meta, items);
 		if (id < 0)
-			rc = 2;
+			failed = true;
 		else
 			fprintf(stderr, "teardown: stored as scan %lld in %s\n", id, o->db);
 	}
-	if (o->json)
-		document_print(stdout, printer->key, items, summary_json(&total, &t.buses, &rs));
-	else if (o->collect)
+	if (o->collect) {
+		walk_free(&s.walk);
 		*o->collect = items;
+		return failed ? 2 : 0;
+	}
+	if (o->by_maintainer)
+		list_by_maintainer(stdout, items, o->json ? summary_json(&total, &t.buses, &rs) : NULL);
+	else if (o->sarif)
+		sarif_print(stdout, items, &t.rules, s.walk.root, summary_json(&total, &t.buses, &rs));
+	else if (o->json)
+		document_print(stdout, printer->key, items, summary_json(&total, &t.buses, &rs));
 	else
 		json_decref(items);
+	walk_free(&s.walk);
 	summary_print(stderr, &total, &t.buses, &rs);
-	return flush_stdout(rc);
+	/* list exits by what it lists; the others by their warnings */
+	size_t found = printer->rule ? total.findings : total.warnings;
+	return flush_stdout(failed ? 2 : found ? 1 : 0);
 }
 
 int facts_run(const char *file, const FactsOptions *fo)

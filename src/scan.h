@@ -22,9 +22,13 @@ typedef struct {
 	bool json;
 	bool progress;          /* a progress line on stderr when it is a terminal */
 	const Profile *profile; /* the kernel semantics the model reproduces; NULL: the tree's */
-	bool latent;            /* report latent warnings too (--latent) */
+	FindingFilter filter;   /* which findings are shown (--notes, --rule, --latent) */
+	bool quiet;             /* no notices on stderr (-q): only their count */
+	bool sarif;             /* --format sarif: the JSON items become a SARIF log */
+	bool by_maintainer;     /* list --by-maintainer */
+	bool shallow;           /* a directory's own files only (check: its context) */
 	const char *db;         /* also store the findings in this history database (--db) */
-	json_t **collect;       /* hand the findings' JSON items back here, printing none */
+	json_t **collect;       /* not NULL: the JSON items are handed here, nothing printed */
 } ScanOptions;
 
 /* The tables every stage reads; loaded once, then shared read-only. */

@@ -235,6 +235,9 @@ typedef struct {
 	uint32_t ncallbacks;
 } Driver;
 
+/* What --version, JSON and SARIF say this is (cli/version.c, from the Makefile). */
+extern const char teardown_version[];
+
 /* ---- findings (analyze → report) ---- */
 
 typedef enum { SEV_NOTE, SEV_WARNING, SEV_ERROR } Severity;
@@ -266,6 +269,7 @@ typedef struct {
 	uint32_t nsteps;
 	const char *latent; /* a warning that needs what the engine assumed: why (NULL: manifest) */
 	const char *cut;    /* the driver's analysis was cut short: the bound (NULL: complete) */
+	const char *shared; /* the other drivers with the same finding, ", "-separated (NULL: none) */
 } Finding;
 
 #endif

@@ -24,7 +24,7 @@
 #include <time.h>
 
 #include "history/history.h"
-#include "version.h"
+#include "teardown.h"
 
 enum { SCHEMA = 1, BUSY_MS = 30000 };
 
@@ -168,7 +168,7 @@ long long history_store(const char *path, const ScanMeta *meta, json_t *findings
 	sqlite3_bind_text(st, 2, meta->tree, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, meta->kernel_version, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, meta->profile, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, TEARDOWN_VERSION, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, teardown_version, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, (long long)json_array_size(findings));
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		fail(db, path, "cannot store the scan");

@@ -50,6 +50,8 @@ void diag_print(FILE *f, const Finding *fd)
 			fprintf(f, "%s: ", st->function);
 		fprintf(f, "%s\n", st->what);
 	}
+	if (fd->shared)
+		fprintf(f, "    also reached by: %s\n", fd->shared);
 	if (fd->latent)
 		fprintf(f, "    latent: the path assumes: %s\n", fd->latent);
 	if (fd->cut)
@@ -57,14 +59,51 @@ void diag_print(FILE *f, const Finding *fd)
 			fd->driver, fd->cut);
 }
 
+/* Who is told of FD: MAINTAINERS' people ("to") and lists ("cc"), one line. */
+static void print_contacts(FILE *f, const ContactVec *c)
+{
+	for (int lists = 0; lists < 2; lists++) {
+		const char *sep = lists ? "; cc: " : "    to: ";
+		for (size_t i = 0; i < c->n; i++)
+			if (c->v[i].list == lists) {
+				fputs(sep, f);
+				print_escaped(f, c->v[i].who);
+				sep = ", ";
+			}
+	}
+	if (c->n)
+		fputc('\n', f);
+}
+
+json_t *contacts_json(const ContactVec *c)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < c->n; i++) {
+		json_t *j = json_object();
+		json_object_set_new(j, "who", json_str(c->v[i].who));
+		json_object_set_new(j, "role", json_str(c->v[i].role));
+		json_array_append_new(a, j);
+	}
+	return a;
+}
+
 static void print_findings(const Printer *p, const DriverVec *drivers, const FindingVec *found, FILE *out,
 			   json_t *items)
 {
 	for (size_t i = 0; i < found->n; i++) {
-		if (items)
-			json_array_append_new(items, diag_json(&found->v[i]));
-		else
+		ContactVec to = { 0 };
+		if (p->maintainers)
+			maintainers_of(p->maintainers, found->v[i].file, &to);
+		if (items) {
+			json_t *j = diag_json(&found->v[i]);
+			if (p->maintainers)
+				json_object_set_new(j, "maintainers", contacts_json(&to));
+			json_array_append_new(items, j);
+		} else {
 			diag_print(out, &found->v[i]);
+			print_contacts(out, &to);
+		}
+		contacts_free(&to);
 	}
 }
 
@@ -119,6 +158,17 @@ json_t *diag_json(const Finding *fd)
 	json_object_set_new(j, "fingerprint", json_str(finding_fingerprint(fd, fp)));
 	json_object_set_new(j, "severity", json_str(severity_name(fd->severity)));
 	json_object_set_new(j, "driver", json_str(fd->driver));
+	if (fd->shared) {
+		json_t *also = json_array();
+		for (const char *p = fd->shared; *p;) {
+			size_t n = strcspn(p, ",");
+			char *name = xstrndup(p, n);
+			json_array_append_new(also, json_str(name));
+			free(name);
+			p += n + (p[n] ? 2 : 0);
+		}
+		json_object_set_new(j, "also_reached_by", also);
+	}
 	json_object_set_new(j, "location", pos_json(fd->file, fd->pos));
 	if (fd->function)
 		json_object_set_new(j, "function", json_str(fd->function));

@@ -22,38 +22,24 @@
  * findings that looked fixed and new at once by leaving them out).
  *
  * An edit elsewhere in the file, or renaming a function the path does not
- * go through, changes none of these.  The hash is two 64-bit FNV-1a
- * streams with different bases, printed as 32 hex digits.
+ * go through, changes none of these.  The hash is util/hash.c's, printed
+ * as 32 hex digits.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "report/report.h"
-
-typedef struct {
-	uint64_t a, b;
-} Hash128;
-
-static void mix_bytes(Hash128 *h, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		h->a = (h->a ^ c) * 1099511628211ull;
-		h->b = (h->b ^ c) * 0x100000001b3ull + 0x9e37;
-	}
-	h->a = (h->a ^ 0xff) * 1099511628211ull; /* a separator no text has */
-	h->b = (h->b ^ 0xfe) * 0x100000001b3ull;
-}
+#include "util/hash.h"
 
 static void mix_str(Hash128 *h, const char *s)
 {
-	mix_bytes(h, s ? s : "", s ? strlen(s) : 0);
+	hash_mix(h, s ? s : "", s ? strlen(s) : 0);
 }
 
 const char *finding_fingerprint(const Finding *f, char out[33])
 {
-	Hash128 h = { 14695981039346656037ull, 0x84222325cbf29ce4ull };
+	Hash128 h = hash_start();
 	mix_str(&h, f->rule);
 	mix_str(&h, f->driver);
 	mix_str(&h, f->function);
@@ -69,8 +55,7 @@ const char *finding_fingerprint(const Finding *f, char out[33])
 		for (size_t k = 0; k < end && n < sizeof event; k++)
 			if (!isdigit((unsigned char)w[k]))
 				event[n++] = w[k];
-		mix_bytes(&h, event, n);
+		hash_mix(&h, event, n);
 	}
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.a, (unsigned long long)h.b);
-	return out;
+	return hash_hex(h, out);
 }

@@ -9,7 +9,9 @@
  *
  *   drivers/net/foo/foo_main.c  foo_driver  hybrid  lines 101,120,188,foo_irq.c:40
  *
- * (lines in another file of the directory carry its name).
+ * (lines in another file of the directory carry its name).  With
+ * --by-maintainer the lines are grouped under each maintainer and list of
+ * their files (MAINTAINERS, maintainers.c): one block per person to write to.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +45,29 @@ static const char *base(const char *path)
 	return s ? s + 1 : path;
 }
 
-void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const char *rule)
+/* One driver's line from its JSON object: the text is made from what
+ * JSON shows, so the two never differ. */
+static void line_print(FILE *f, json_t *j)
+{
+	const char *file = json_string_value(json_object_get(j, "file"));
+	print_escaped(f, file);
+	fprintf(f, "  %s  ", json_string_value(json_object_get(j, "driver")));
+	size_t k;
+	json_t *v;
+	json_array_foreach(json_object_get(j, "classification"), k, v)
+		fprintf(f, "%s%s", k ? "+" : "", json_string_value(v));
+	fputs("  lines ", f);
+	json_array_foreach(json_object_get(j, "lines"), k, v) {
+		const char *in = json_string_value(json_object_get(v, "file"));
+		fputs(k ? "," : "", f);
+		if (strcmp(in, file))
+			fprintf(f, "%s:", base(in));
+		fprintf(f, "%lld", (long long)json_integer_value(json_object_get(v, "line")));
+	}
+	fputc('\n', f);
+}
+
+void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const char *rule, const Maintainers *m)
 {
 	bool *done = xcalloc(n ? n : 1, sizeof *done);
 	for (size_t i = 0; i < n; i++) {
@@ -79,33 +103,28 @@ void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const ch
 			}
 		}
 		qsort(lines, (size_t)nlines, sizeof *lines, by_place);
-		if (items) {
-			json_t *cl = json_array(), *ln = json_array();
-			for (int j = 0; j < nclasses; j++)
-				json_array_append_new(cl, json_str(classes[j]));
-			for (int j = 0; j < nlines; j++)
-				json_array_append_new(ln, pos_json(lines[j].file ? lines[j].file : file,
-								   (Pos){ lines[j].line, 1 }));
-			json_t *j = json_object();
-			json_object_set_new(j, "driver", json_str(found[i].driver));
-			json_object_set_new(j, "file", json_str(file));
-			json_object_set_new(j, "classification", cl);
-			json_object_set_new(j, "lines", ln);
-			json_array_append_new(items, j);
-			continue;
-		}
-		print_escaped(f, file);
-		fprintf(f, "  %s  ", found[i].driver);
+		json_t *cl = json_array(), *ln = json_array();
 		for (int j = 0; j < nclasses; j++)
-			fprintf(f, "%s%s", j ? "+" : "", classes[j]);
-		fputs("  lines ", f);
-		for (int j = 0; j < nlines; j++) {
-			fputs(j ? "," : "", f);
-			if (lines[j].file)
-				fprintf(f, "%s:", base(lines[j].file));
-			fprintf(f, "%u", lines[j].line);
+			json_array_append_new(cl, json_str(classes[j]));
+		for (int j = 0; j < nlines; j++)
+			json_array_append_new(ln, pos_json(lines[j].file ? lines[j].file : file, (Pos){ lines[j].line, 1 }));
+		json_t *j = json_object();
+		json_object_set_new(j, "driver", json_str(found[i].driver));
+		json_object_set_new(j, "file", json_str(file));
+		json_object_set_new(j, "classification", cl);
+		json_object_set_new(j, "lines", ln);
+		if (m) {
+			ContactVec to = { 0 };
+			maintainers_of(m, file, &to);
+			json_object_set_new(j, "maintainers", contacts_json(&to));
+			contacts_free(&to);
 		}
-		fputc('\n', f);
+		if (items)
+			json_array_append_new(items, j);
+		else {
+			line_print(f, j);
+			json_decref(j);
+		}
 	}
 	free(done);
 }
@@ -113,7 +132,48 @@ void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const ch
 static void print_list(const Printer *p, const DriverVec *drivers, const FindingVec *found, FILE *out,
 		       json_t *items)
 {
-	list_print(out, items, found->v, found->n, p->rule);
+	list_print(out, items, found->v, found->n, p->rule, p->by_maintainer ? p->maintainers : NULL);
+}
+
+/* Who gets which drivers: per contact (in the order first met), the
+ * drivers of ITEMS whose file it is a contact of. */
+void list_by_maintainer(FILE *f, json_t *items, json_t *summary)
+{
+	json_t *groups = json_array(), *index = json_object();
+	size_t i, k;
+	json_t *d, *c;
+	json_array_foreach(items, i, d) {
+		json_array_foreach(json_object_get(d, "maintainers"), k, c) {
+			const char *who = json_string_value(json_object_get(c, "who"));
+			json_t *g = json_object_get(index, who);
+			if (!g) {
+				g = json_object();
+				json_object_set(g, "who", json_object_get(c, "who"));
+				json_object_set(g, "role", json_object_get(c, "role"));
+				json_object_set_new(g, "drivers", json_array());
+				json_object_set(index, who, g);
+				json_array_append_new(groups, g);
+			}
+			json_t *copy = json_copy(d);
+			json_object_del(copy, "maintainers");
+			json_array_append_new(json_object_get(g, "drivers"), copy);
+		}
+	}
+	json_decref(index);
+	json_decref(items);
+	if (summary) {
+		document_print(f, "maintainers", groups, summary);
+		return;
+	}
+	json_array_foreach(groups, i, c) {
+		fprintf(f, "%s%s (%s)\n", i ? "\n" : "", json_string_value(json_object_get(c, "who")),
+			json_string_value(json_object_get(c, "role")));
+		json_array_foreach(json_object_get(c, "drivers"), k, d) {
+			fputs("  ", f);
+			line_print(f, d);
+		}
+	}
+	json_decref(groups);
 }
 
 Printer list_printer(const char *rule)

@@ -32,9 +32,34 @@ json_t *facts_json(const FileFacts *ff);
 void driver_print(FILE *f, const Driver *d);
 json_t *driver_json(const Driver *d);
 
+/* The people and lists of a tree's MAINTAINERS file (maintainers.c). */
+typedef struct Maintainers Maintainers;
+typedef struct {
+	char *who;     /* "Name <address>", or the list's address */
+	char *address; /* lower case: what tells two contacts apart */
+	char *name;    /* a person's name, NULL for a list: the same name is one person */
+	char *role;    /* as get_maintainer.pl says it: "maintainer:SECTION", "open list:SECTION" */
+	bool list;     /* a mailing list, not a person */
+} Contact;
+typedef VEC(Contact) ContactVec;
+
+/* ROOT's MAINTAINERS, or NULL when it has none. */
+Maintainers *maintainers_load(const char *root);
+void maintainers_free(Maintainers *m);
+/* Append the contacts of FILE (relative to the root) to OUT, the most
+ * specific section first, each address once. */
+void maintainers_of(const Maintainers *m, const char *file, ContactVec *out);
+void contacts_free(ContactVec *v);
+json_t *contacts_json(const ContactVec *c); /* [{ who, role }] (diag.c) */
+
 /* `teardown list`: FOUND (sorted by place) grouped into one line (or JSON
  * object) per driver with findings of rules matching RULE. */
-void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const char *rule);
+void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const char *rule, const Maintainers *m);
+
+/* list --by-maintainer: the drivers of ITEMS (list_print's, with their
+ * contacts) grouped by contact, as text on F, or with SUMMARY as a JSON
+ * document { "maintainers": [...] }; takes ITEMS and SUMMARY. */
+void list_by_maintainer(FILE *f, json_t *items, json_t *summary);
 
 /* What a command shows of each directory a scan went through.  The
  * pipeline (scan.c) hands it the directory's drivers and, when it asks for
@@ -48,6 +73,8 @@ struct Printer {
 			      * function a driver reaches is parsed, not only
 			      * those that reach an API */
 	const char *rule;    /* `list`: the rule id or prefix it lists */
+	const Maintainers *maintainers; /* of the scanned tree, set by the pipeline, or NULL */
+	bool by_maintainer;  /* `list --by-maintainer`: grouped by contact */
 	void (*dir)(const Printer *p, const DriverVec *drivers, const FindingVec *found, FILE *out,
 		    json_t *items);
 };
@@ -55,6 +82,9 @@ struct Printer {
 extern const Printer findings_printer; /* scan: every finding (diag.c) */
 extern const Printer drivers_printer;  /* drivers: every driver (drivers.c) */
 Printer list_printer(const char *rule); /* list RULE (list.c) */
+/* check: each finding as JSON { file, rule, severity, latent, text }, the
+ * text gcc-style, for the cache of teardown check (checker.c). */
+extern const Printer checker_printer;
 
 /* What a scan covered, counted by the pipeline, for the closing summary. */
 typedef struct {
@@ -67,7 +97,25 @@ typedef struct {
 	size_t warnings; /* findings above note: they decide the exit status */
 	size_t drivers_partial;
 	size_t latent_hidden; /* latent warnings left out (no --latent) */
+	size_t notes_hidden;  /* notes left out (no --notes) */
+	size_t notices_hidden; /* per-file and per-driver notices left out (-q) */
 } ScanCounts;
+
+/* Which findings a scan shows (filter.c): the rules given to --rule (all
+ * when none) but not to --no-rule, ids or dash-prefixes of ids. */
+enum { MAX_RULE_ARGS = 32 };
+typedef struct {
+	bool notes, latent;
+	const char *only[MAX_RULE_ARGS], *skip[MAX_RULE_ARGS];
+	int nonly, nskip;
+} FindingFilter;
+
+/* Keep the findings of FOUND (sorted by place) that F shows, one per rule
+ * and place (the drivers that share it in its `shared`, strings in ARENA);
+ * count what is left out in C. */
+void filter_findings(const FindingFilter *f, FindingVec *found, Arena *arena, ScanCounts *c);
+/* Does F show a finding of RULE with SEVERITY, latent or not? */
+bool filter_shows(const FindingFilter *f, const char *rule, Severity severity, bool latent);
 
 typedef struct {
 	double wall, cpu;
@@ -90,5 +138,9 @@ void document_print(FILE *f, const char *key, json_t *items, json_t *summary);
  * and TO, under B; one line each with the lines of its findings, then
  * the counts (or one JSON document).  Returns 0. */
 int impact_print(FILE *out, const char *a, const char *b, json_t *from, json_t *to, bool json);
+/* The findings ITEMS (diag_json's) of a scan of the tree at ROOT as a
+ * SARIF 2.1.0 log on F, with the reported RULES and the scan's SUMMARY
+ * (sarif.c); takes the references of ITEMS and SUMMARY. */
+void sarif_print(FILE *f, json_t *items, const RuleTable *rules, const char *root, json_t *summary);
 
 #endif

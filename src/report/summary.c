@@ -63,7 +63,11 @@ void summary_print(FILE *f, const ScanCounts *t, const BusTable *buses, const Ru
 		t->findings - t->warnings);
 	if (t->latent_hidden)
 		fprintf(f, "; %zu latent warnings not shown (--latent)", t->latent_hidden);
+	if (t->notes_hidden)
+		fprintf(f, "; %zu notes not shown (--notes)", t->notes_hidden);
 	fputc('\n', f);
+	if (t->notices_hidden)
+		fprintf(f, "teardown: %zu notices not shown (-q; --verbose shows them)\n", t->notices_hidden);
 }
 
 json_t *summary_json(const ScanCounts *t, const BusTable *buses, const RunStats *rs)
@@ -78,6 +82,7 @@ json_t *summary_json(const ScanCounts *t, const BusTable *buses, const RunStats 
 			json_array_append_new(generic, json_str(buses->buses[b].name));
 	}
 	json_t *j = json_object();
+	json_object_set_new(j, "version", json_string(teardown_version));
 	json_object_set_new(j, "files_seen", json_integer((json_int_t)t->files_seen));
 	json_object_set_new(j, "skipped", skipped);
 	json_object_set_new(j, "bytes_parsed", json_integer((json_int_t)t->bytes_parsed));
@@ -96,6 +101,8 @@ json_t *summary_json(const ScanCounts *t, const BusTable *buses, const RunStats 
 	json_object_set_new(j, "profile_from", json_str(rs->profile_from));
 	if (rs->kernel_version[0])
 		json_object_set_new(j, "kernel_version", json_str(rs->kernel_version));
+	json_object_set_new(j, "notes_hidden", json_integer((json_int_t)t->notes_hidden));
+	json_object_set_new(j, "notices_hidden", json_integer((json_int_t)t->notices_hidden));
 	json_object_set_new(j, "wall_seconds", json_real(rs->wall));
 	json_object_set_new(j, "cpu_seconds", json_real(rs->cpu));
 	json_object_set_new(j, "peak_memory_kib", json_integer(rs->peak_kib));

@@ -9,7 +9,8 @@
  * a table points at itself instead of crashing the scan.
  *
  * The data folder is, in order: $TEARDOWN_DATA, the folder "data" beside the
- * executable (the build tree), then DATADIR from the build.
+ * executable (the build tree), then share/teardown beside the bin/ that holds
+ * the executable (an installed teardown: make install).
  */
 #include <errno.h>
 #include <limits.h>
@@ -21,10 +22,9 @@
 #include "teardown.h"
 #include "util/datafile.h"
 
-#ifndef DATADIR
-#define DATADIR "/usr/local/share/teardown"
-#endif
-
+/* $TEARDOWN_DATA; else data/ beside the executable (the build tree);
+ * else ../share/teardown from it, where `make install PREFIX=...` puts
+ * the data, so an installed tree can be moved as a whole. */
 static const char *data_dir(void)
 {
 	static char dir[PATH_MAX];
@@ -35,19 +35,16 @@ static const char *data_dir(void)
 		snprintf(dir, sizeof dir, "%s", env);
 		return dir;
 	}
-	char exe[PATH_MAX - 8];
+	char exe[PATH_MAX - 32];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(dir, sizeof dir, "%s/data", exe);
-			if (access(dir, R_OK) == 0)
-				return dir;
-		}
-	}
-	snprintf(dir, sizeof dir, "%s", DATADIR);
+	exe[n > 0 ? n : 0] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(dir, sizeof dir, "%s/data", exe);
+	if (access(dir, R_OK) == 0)
+		return dir;
+	snprintf(dir, sizeof dir, "%s/../share/teardown", exe);
 	return dir;
 }
 
@@ -107,4 +104,22 @@ int datafile_read(const char *name, DataLineFn *fn, void *ctx)
 	else
 		fprintf(stderr, "teardown: %s\n", err);
 	return -1;
+}
+
+char *data_read_text(const char *name)
+{
+	char path[PATH_MAX];
+	data_path(name, path, sizeof path);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	char buf[4096];
+	for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;)
+		fwrite(buf, 1, n, out);
+	fclose(f);
+	fclose(out);
+	return text;
 }

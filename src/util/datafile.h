@@ -19,7 +19,7 @@ typedef struct {
 typedef const char *DataLineFn(const DataLine *l, void *ctx);
 
 /* The path of data file NAME in the data folder ($TEARDOWN_DATA, else
- * data/ beside the executable, else the installed one), into BUF. */
+ * data/ beside the executable, else ../share/teardown from it), into BUF. */
 void data_path(const char *name, char *buf, size_t size);
 
 /* Read the data file at PATH, calling FN for each line.  On a bad line
@@ -30,5 +30,9 @@ int datafile_parse(const char *path, DataLineFn *fn, void *ctx, char *err, size_
 /* Read data file NAME of the data folder; on an error prints it on stderr
  * ("teardown: file:line: message") and returns -1. */
 int datafile_read(const char *name, DataLineFn *fn, void *ctx);
+
+/* The whole of data file NAME of the data folder (free it), or NULL when
+ * it cannot be read: for texts, not tables (the rules' pages). */
+char *data_read_text(const char *name);
 
 #endif

@@ -191,8 +191,15 @@ static void walk_dir(Walker *w, Pending d)
 	}
 	VEC_FREE(&names);
 	/* Pushed in reverse so that they pop in name order. */
-	for (size_t i = subdirs.n; i-- > 0;)
-		VEC_PUSH(&w->stack, subdirs.v[i]);
+	for (size_t i = subdirs.n; i-- > 0;) {
+		if (!w->out->shallow) {
+			VEC_PUSH(&w->stack, subdirs.v[i]);
+			continue;
+		}
+		free(subdirs.v[i].path);
+		free(subdirs.v[i].rel);
+		free(subdirs.v[i].real);
+	}
 	VEC_FREE(&subdirs);
 out:
 	if (files.n) {
@@ -230,6 +237,8 @@ int walk_path(const char *path, WalkResult *out)
 	while (*relp == '/')
 		relp++;
 	char *rel = xstrdup(relp);
+	if (!out->root)
+		out->root = xstrdup(top);
 
 	if (!S_ISDIR(st.st_mode)) {
 		WalkDir wd = { xstrdup(""), xcalloc(1, sizeof(WalkFile)), 1 };
@@ -262,8 +271,41 @@ int walk_path(const char *path, WalkResult *out)
 	return 0;
 }
 
+/* Is the real path A the directory B or under it? */
+static bool inside(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+	return !strncmp(a, b, n) && (a[n] == '/' || !a[n] || (n == 1 && b[0] == '/'));
+}
+
+int walk_paths(char **paths, int npaths, WalkResult *out)
+{
+	char **real = xcalloc(npaths ? npaths : 1, sizeof *real);
+	for (int i = 0; i < npaths; i++)
+		real[i] = realpath(paths[i], NULL);
+	int failed = 0;
+	for (int i = 0; i < npaths; i++) {
+		bool covered = false;
+		for (int j = 0; j < npaths && real[i] && !covered; j++) {
+			struct stat st;
+			if (j == i || !real[j] || stat(real[j], &st) < 0 || !S_ISDIR(st.st_mode))
+				continue;
+			/* the same path twice: the first is walked */
+			covered = strcmp(real[i], real[j]) ? inside(real[i], real[j]) : j < i;
+		}
+		if (!covered)
+			failed += walk_path(paths[i], out) < 0;
+	}
+	for (int i = 0; i < npaths; i++)
+		free(real[i]);
+	free(real);
+	return failed;
+}
+
 void walk_free(WalkResult *w)
 {
+	free(w->root);
+	w->root = NULL;
 	for (size_t i = 0; i < w->dirs.n; i++) {
 		WalkDir *d = &w->dirs.v[i];
 		for (size_t j = 0; j < d->nfiles; j++) {

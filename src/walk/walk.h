@@ -39,6 +39,8 @@ typedef struct {
 
 typedef struct {
 	VEC(WalkDir) dirs;
+	char *root;   /* the top the first path's names are relative to: its kernel tree's root */
+	bool shallow; /* set before walking: a directory's own files, not its subdirectories */
 } WalkResult;
 
 /* Add the .c and .h files under PATH (a file or a directory) to OUT, one
@@ -51,6 +53,10 @@ int walk_path(const char *path, WalkResult *out);
  * ancestor holding MAINTAINERS and Kconfig, malloc'd.  NULL when there is
  * none. */
 char *kernel_root(const char *dir);
+/* walk_path for each of PATHS, each file once: a path inside another
+ * (or given twice) is left out.  An unusable path is reported and the
+ * others are walked; returns how many were unusable. */
+int walk_paths(char **paths, int npaths, WalkResult *out);
 void walk_free(WalkResult *w);
 
 /* Files larger than this are not even read (the parse limit is an option). */
