@@ -126,7 +126,7 @@ static bool looks_constant(const char *name)
 
 static const Key GLOBALS = 0x61ba15;
 
-static Val load(Run *r, const Frame *fr, const PState *s, const Lval *lv, int32_t e)
+static Val load(Run *r, const Frame *fr, PState *s, const Lval *lv, int32_t e)
 {
 	if (lv->kind == LV_LOCAL) {
 		const Val *v = local_get(s, lv->idx);
@@ -137,7 +137,15 @@ static Val load(Run *r, const Frame *fr, const PState *s, const Lval *lv, int32_
 		if (!oi || oi->kind != K_FRAME)
 			r->loaded_field = true;
 		const Val *v = slot_get(s, lv->obj, lv->field);
-		return v ? *v : slot_initial(r, lv->obj, lv->field);
+		if (v)
+			return *v;
+		if (element_may_alias(s, lv->obj, lv->field)) { /* `a[0]` after `a[FIRST] = irq` */
+			const KeyInfo *oi2 = key_info(r, lv->obj);
+			assume(r, s, "%s: %s%s is taken as none of the elements written at other indices",
+			       fr->fn->name, oi2 ? oi2->name : "an array", lv->field);
+			return fresh(r, fr, s, e, lv->field, 0xa11a5);
+		}
+		return slot_initial(r, lv->obj, lv->field);
 	}
 	return fresh(r, fr, s, e, "?", 0x0);
 }

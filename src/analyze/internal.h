@@ -293,6 +293,10 @@ void local_set(PState *s, uint16_t idx, Val v);
 void locals_keep(PState *s, const FuncInfo *fi, int32_t node);
 const Val *slot_get(const PState *s, Key obj, const char *field);
 void slot_set(PState *s, Key obj, const char *field, Val v);
+/* Was another element of array OBJ written at an index that may be FIELD's
+ * (`[i]` or `[MACRO]` against `[0]`)?  Then an unwritten FIELD is not
+ * known to hold its initial value. */
+bool element_may_alias(const PState *s, Key obj, const char *field);
 void slots_drop_frame(Run *r, PState *s, Key frame);
 const Facts *facts_get(const PState *s, Key k);
 Facts *facts_edit(PState *s, Key k);

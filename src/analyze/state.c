@@ -133,6 +133,35 @@ const Val *slot_get(const PState *s, Key obj, const char *field)
 	return found ? &s->h->slots[i].v : NULL;
 }
 
+/* Is FIELD an array index the engine knows as a number (`[3]`)? */
+static bool numeric_index(const char *field)
+{
+	if (field[0] != '[')
+		return false;
+	const char *p = field + 1 + (field[1] == '-');
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p[0] == ']' && !p[1];
+}
+
+bool element_may_alias(const PState *s, Key obj, const char *field)
+{
+	if (field[0] != '[')
+		return false;
+	bool found;
+	uint32_t i = slot_find(s->h, obj, field, &found);
+	/* The slots of OBJ sit together: look both ways from where FIELD would be. */
+	for (uint32_t k = i; k < s->h->nslots && s->h->slots[k].obj == obj; k++)
+		if (s->h->slots[k].field[0] == '[' && !(numeric_index(field) && numeric_index(s->h->slots[k].field)))
+			return true;
+	for (uint32_t k = i; k-- > 0 && s->h->slots[k].obj == obj;)
+		if (s->h->slots[k].field[0] == '[' && !(numeric_index(field) && numeric_index(s->h->slots[k].field)))
+			return true;
+	return false;
+}
+
 void slot_set(PState *s, Key obj, const char *field, Val v)
 {
 	bool found;
