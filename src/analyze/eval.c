@@ -328,17 +328,28 @@ static Val binary(Run *r, const Frame *fr, PState *s, int32_t e, ExprOp op, cons
 		if (op == OP_AND && v->kind == V_INT && v->n == 0)
 			return val_int(0);
 	}
-	/* `nvec - 1`, `irq + i`: a symbol of its own, its range shifted. */
+	/* `nvec - 1`, `irq + i`: a symbol of its own, its range shifted; the
+	 * same base and offset give the same symbol, so `db_count = irq - 1`
+	 * then `i < db_count + 1` compares with irq itself. */
 	if ((op == OP_ADD || op == OP_SUB) && a->kind == V_SYM && b->kind == V_INT && b->n > -(1 << 30) &&
 	    b->n < (1 << 30)) {
 		int64_t d = op == OP_ADD ? b->n : -b->n;
-		Key k = key_of(a->key, "+", (uint64_t)d);
-		const KeyInfo *ai = key_info(r, a->key);
+		Key base = a->key;
+		const KeyInfo *bi = key_info(r, base);
+		if (bi && bi->base) {
+			d += bi->offset;
+			base = bi->base;
+			if (!d)
+				return val_sym(base);
+		}
+		Key k = key_of(base, "+", (uint64_t)d);
+		const KeyInfo *ai = key_info(r, base);
 		char hint[200];
 		snprintf(hint, sizeof hint, "%s%+lld", ai ? ai->name : "?", (long long)d);
 		KeyInfo *ki = (KeyInfo *)key_register(r, k, K_SYM, hint, NULL);
 		ki->ctx = ai ? ai->ctx : 0;
-		const Facts *f = facts_get(s, a->key);
+		ki->base = base, ki->offset = d;
+		const Facts *f = facts_get(s, base);
 		if (f && f->lo > INT64_MIN / 2 && f->hi < INT64_MAX / 2)
 			sym_assume_range(s, k, f->lo + d, f->hi + d);
 		return val_sym(k);

@@ -188,6 +188,8 @@ typedef struct {
 	Key ctx;           /* the activation that made it (0: none in particular) */
 	const char *name;  /* unique within the run: what the model compares */
 	const char *api;   /* a symbol an API call returned: the API */
+	Key base;          /* a symbol BASE + OFFSET (`irq - 1`): BASE, else 0 */
+	int64_t offset;
 	const char *opaque; /* what a function the engine cannot see into
 			       returned when handed an object the path knows:
 			       that function (it may be one of those objects) */

@@ -503,6 +503,15 @@ static Val joined(Run *r, Key site, Key what, const char *name)
 	return val_sym(k);
 }
 
+/* A slot two joined states disagree on: its symbol and what both values
+ * are known to be. */
+typedef struct {
+	Key k;
+	int64_t lo, hi;
+	bool nonzero;
+} Widened;
+typedef VEC(Widened) Widenings;
+
 static Facts facts_hull(const Facts *a, const Facts *b)
 {
 	Facts f = facts_default(a->key);
@@ -544,6 +553,10 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 	}
 	j.h = heap_new();
 	Heap *h = j.h;
+	/* Slots that differ get a symbol of the join; what both values are
+	 * known to be (an interval, non-zero) is given to it once the heap is
+	 * whole. */
+	Widenings widened = { 0 };
 	/* slots: a merge of the two sorted arrays */
 	for (uint32_t i = 0, k = 0; i < x->nslots || k < y->nslots;) {
 		int c = i >= x->nslots ? 1 : k >= y->nslots ? -1 : slot_cmp(x->slots[i].obj, x->slots[i].field, &y->slots[k]);
@@ -558,6 +571,15 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 			else {
 				const KeyInfo *ki = key_info(r, init.key);
 				v = joined(r, 0x701, key_of(s->obj, s->field, 0x701), ki ? ki->name : s->field);
+				if (c == 0) {
+					const Val *va = &x->slots[i].v, *vb = &y->slots[k].v;
+					Widened w = { v.key, 0, 0, val_truth(r, a, va) == 1 && val_truth(r, b, vb) == 1 };
+					int64_t alo, ahi, blo, bhi;
+					val_range(a, va, &alo, &ahi);
+					val_range(b, vb, &blo, &bhi);
+					w.lo = alo < blo ? alo : blo, w.hi = ahi > bhi ? ahi : bhi;
+					VEC_PUSH(&widened, w);
+				}
 			}
 		}
 		if (h->nslots == h->capslots) {
@@ -589,6 +611,14 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 		}
 		i++, k++;
 	}
+	for (size_t i = 0; i < widened.n; i++) {
+		Val v = val_sym(widened.v[i].k);
+		if (widened.v[i].lo != INT64_MIN || widened.v[i].hi != INT64_MAX)
+			sym_assume_range(&j, widened.v[i].k, widened.v[i].lo, widened.v[i].hi);
+		if (widened.v[i].nonzero)
+			val_assume(r, &j, &v, true);
+	}
+	VEC_FREE(&widened);
 locals:
 	for (uint32_t i = 0; i < a->nloc; i++) {
 		const Val *w = local_get(b, a->loc[i].idx);
