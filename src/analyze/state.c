@@ -340,6 +340,12 @@ static bool collectible(const Run *r, const PState *s, const KeySet *held, const
 static void hold(Run *r, KeySet *held, const Val *v)
 {
 	keyset_add(held, v->key);
+	if (v->kind == V_SYM) { /* `irq - 1` held keeps what the path knows of irq */
+		const KeyInfo *ki = key_info(r, v->key);
+		if (ki && ki->base)
+			keyset_add(held, ki->base);
+		return;
+	}
 	if (v->kind != V_OBJ)
 		return;
 	Key o = v->key;
