@@ -140,9 +140,8 @@ static Val load(Run *r, const Frame *fr, PState *s, const Lval *lv, int32_t e)
 		if (v)
 			return *v;
 		if (element_may_alias(s, lv->obj, lv->field)) { /* `a[0]` after `a[FIRST] = irq` */
-			const KeyInfo *oi2 = key_info(r, lv->obj);
 			assume(r, s, "%s: %s%s is taken as none of the elements written at other indices",
-			       fr->fn->name, oi2 ? oi2->name : "an array", lv->field);
+			       fr->fn->name, oi ? oi->name : "an array", lv->field);
 			return fresh(r, fr, s, e, lv->field, 0xa11a5);
 		}
 		return slot_initial(r, lv->obj, lv->field);

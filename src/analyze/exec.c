@@ -223,16 +223,13 @@ static Val ret_join(Run *r, const Frame *fr, PState *j, const PState *a, const V
 	Key k = key_of(fr->ctx, "return", (uint64_t)(uintptr_t)fr->fn);
 	KeyInfo *ki = (KeyInfo *)key_register(r, k, K_SYM, "returned", NULL);
 	ki->ctx = fr->ctx;
-	Val v = val_sym(k);
-	int64_t alo, ahi, blo, bhi;
-	val_range(a, va, &alo, &ahi);
-	val_range(b, vb, &blo, &bhi);
-	sym_assume_range(j, k, alo < blo ? alo : blo, ahi > bhi ? ahi : bhi);
+	Hull hull = val_hull(r, a, va, b, vb);
+	if (c == RET_IS_NEGATIVE)
+		hull.nonzero = false; /* an error: the interval says it */
+	sym_assume_hull(r, j, k, &hull);
 	if (c == RET_IS_NEGATIVE)
 		sym_assume_range(j, k, -4095, -1);
-	else if (val_truth(r, a, va) == 1 && val_truth(r, b, vb) == 1)
-		val_assume(r, j, &v, true);
-	return v;
+	return val_sym(k);
 }
 
 static void add_out(Run *r, const Frame *fr, Outs *outs, PState *s, Val ret)

@@ -28,27 +28,34 @@
 
 #include "analyze/internal.h"
 
+/* The directory's functions by name, once: the parsed ones per file and
+ * the external ones, and those left unparsed. */
+static void index_functions(DirAnalysis *da)
+{
+	if (da->statics)
+		return;
+	da->statics = xcalloc(da->nfiles ? da->nfiles : 1, sizeof *da->statics);
+	for (size_t k = 0; k < da->nfiles; k++)
+		for (uint32_t i = 0; i < da->files[k].nfuncs; i++) {
+			const Func *fn = &da->files[k].funcs[i];
+			FuncRef *r = arena_alloc(da->arena, sizeof *r);
+			*r = (FuncRef){ &da->files[k], fn };
+			strset_add(&da->statics[k], fn->name, r);
+			if (!fn->is_static)
+				strset_add(&da->externs, fn->name, r);
+		}
+	for (size_t k = 0; k < da->nfiles; k++)
+		for (uint32_t i = 0; i < da->files[k].nunparsed; i++)
+			strset_add(&da->unparsed, da->files[k].unparsed[i],
+				   (void *)(uintptr_t)(da->files[k].unparsed_zero[i] ? 2 : 1));
+}
+
 const Func *resolve_function(DirAnalysis *da, const FileFacts *from, const char *name,
 			     const FileFacts **where)
 {
-	if (!da->statics) {
-		/* C linkage: the calling file's own function first, then an
-		 * external definition elsewhere in the directory. */
-		da->statics = xcalloc(da->nfiles ? da->nfiles : 1, sizeof *da->statics);
-		for (size_t k = 0; k < da->nfiles; k++)
-			for (uint32_t i = 0; i < da->files[k].nfuncs; i++) {
-				const Func *fn = &da->files[k].funcs[i];
-				FuncRef *r = arena_alloc(da->arena, sizeof *r);
-				*r = (FuncRef){ &da->files[k], fn };
-				strset_add(&da->statics[k], fn->name, r);
-				if (!fn->is_static)
-					strset_add(&da->externs, fn->name, r);
-			}
-		for (size_t k = 0; k < da->nfiles; k++)
-			for (uint32_t i = 0; i < da->files[k].nunparsed; i++)
-				strset_add(&da->unparsed, da->files[k].unparsed[i],
-					   (void *)(uintptr_t)(da->files[k].unparsed_zero[i] ? 2 : 1));
-	}
+	/* C linkage: the calling file's own function first, then an external
+	 * definition elsewhere in the directory. */
+	index_functions(da);
 	size_t len = strlen(name);
 	const FuncRef *r = strset_get(&da->statics[from - da->files], name, len, NULL);
 	if (!r)
@@ -313,7 +320,6 @@ bool func_reaches_model(DirAnalysis *da, const FuncInfo *fi, int depth)
 
 int function_unparsed(DirAnalysis *da, const char *name)
 {
-	const FileFacts *where;
-	resolve_function(da, da->files, name, &where); /* builds the tables */
+	index_functions(da);
 	return (int)(uintptr_t)strset_get(&da->unparsed, name, strlen(name), NULL);
 }

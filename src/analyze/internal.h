@@ -276,6 +276,15 @@ void val_range(const PState *s, const Val *v, int64_t *lo, int64_t *hi);
 /* Narrow symbol K to [LO, HI] (an API's documented results). */
 bool sym_assume_range(PState *s, Key k, int64_t lo, int64_t hi);
 bool sym_assume_pclass(PState *s, Key k, uint8_t pclass);
+/* What two paths' values VA (on A) and VB (on B) are both known to be: the
+ * interval covering both, and non-zero when both are. */
+typedef struct {
+	int64_t lo, hi;
+	bool nonzero;
+} Hull;
+Hull val_hull(Run *r, const PState *a, const Val *va, const PState *b, const Val *vb);
+/* Make symbol K on S what HULL says; false if that contradicts S. */
+bool sym_assume_hull(Run *r, PState *s, Key k, const Hull *hull);
 /* Symbol K OP the named constant NAME (an API's documented bound). */
 bool sym_assume_relation(PState *s, Key k, const char *name, ExprOp op);
 /* A value with the mask set or cleared, and the bits known of it. */

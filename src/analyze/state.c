@@ -150,14 +150,13 @@ bool element_may_alias(const PState *s, Key obj, const char *field)
 {
 	if (field[0] != '[')
 		return false;
-	bool found;
-	uint32_t i = slot_find(s->h, obj, field, &found);
-	/* The slots of OBJ sit together: look both ways from where FIELD would be. */
-	for (uint32_t k = i; k < s->h->nslots && s->h->slots[k].obj == obj; k++)
-		if (s->h->slots[k].field[0] == '[' && !(numeric_index(field) && numeric_index(s->h->slots[k].field)))
-			return true;
-	for (uint32_t k = i; k-- > 0 && s->h->slots[k].obj == obj;)
-		if (s->h->slots[k].field[0] == '[' && !(numeric_index(field) && numeric_index(s->h->slots[k].field)))
+	bool found, numeric = numeric_index(field);
+	/* The slots of OBJ sit together, around where FIELD would be. */
+	uint32_t k = slot_find(s->h, obj, field, &found);
+	while (k > 0 && s->h->slots[k - 1].obj == obj)
+		k--;
+	for (; k < s->h->nslots && s->h->slots[k].obj == obj; k++)
+		if (s->h->slots[k].field[0] == '[' && !(numeric && numeric_index(s->h->slots[k].field)))
 			return true;
 	return false;
 }
@@ -513,8 +512,7 @@ static Val joined(Run *r, Key site, Key what, const char *name)
  * are known to be. */
 typedef struct {
 	Key k;
-	int64_t lo, hi;
-	bool nonzero;
+	Hull hull;
 } Widened;
 typedef VEC(Widened) Widenings;
 
@@ -578,13 +576,9 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 				const KeyInfo *ki = key_info(r, init.key);
 				v = joined(r, 0x701, key_of(s->obj, s->field, 0x701), ki ? ki->name : s->field);
 				if (c == 0) {
-					const Val *va = &x->slots[i].v, *vb = &y->slots[k].v;
-					Widened w = { v.key, 0, 0, val_truth(r, a, va) == 1 && val_truth(r, b, vb) == 1 };
-					int64_t alo, ahi, blo, bhi;
-					val_range(a, va, &alo, &ahi);
-					val_range(b, vb, &blo, &bhi);
-					w.lo = alo < blo ? alo : blo, w.hi = ahi > bhi ? ahi : bhi;
-					VEC_PUSH(&widened, w);
+					Widened w = { v.key, val_hull(r, a, &x->slots[i].v, b, &y->slots[k].v) };
+					if (w.hull.nonzero || w.hull.lo != INT64_MIN || w.hull.hi != INT64_MAX)
+						VEC_PUSH(&widened, w); /* something is known of both */
 				}
 			}
 		}
@@ -617,13 +611,8 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 		}
 		i++, k++;
 	}
-	for (size_t i = 0; i < widened.n; i++) {
-		Val v = val_sym(widened.v[i].k);
-		if (widened.v[i].lo != INT64_MIN || widened.v[i].hi != INT64_MAX)
-			sym_assume_range(&j, widened.v[i].k, widened.v[i].lo, widened.v[i].hi);
-		if (widened.v[i].nonzero)
-			val_assume(r, &j, &v, true);
-	}
+	for (size_t i = 0; i < widened.n; i++)
+		sym_assume_hull(r, &j, widened.v[i].k, &widened.v[i].hull);
 	VEC_FREE(&widened);
 locals:
 	for (uint32_t i = 0; i < a->nloc; i++) {

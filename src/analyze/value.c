@@ -552,3 +552,20 @@ bool sym_assume_relation(PState *s, Key k, const char *name, ExprOp op)
 	narrow_rel(f, op);
 	return consistent(f);
 }
+
+Hull val_hull(Run *r, const PState *a, const Val *va, const PState *b, const Val *vb)
+{
+	int64_t alo, ahi, blo, bhi;
+	val_range(a, va, &alo, &ahi);
+	val_range(b, vb, &blo, &bhi);
+	return (Hull){ alo < blo ? alo : blo, ahi > bhi ? ahi : bhi,
+		       val_truth(r, a, va) == 1 && val_truth(r, b, vb) == 1 };
+}
+
+bool sym_assume_hull(Run *r, PState *s, Key k, const Hull *hull)
+{
+	Val v = val_sym(k);
+	if (!sym_assume_range(s, k, hull->lo, hull->hi))
+		return false;
+	return !hull->nonzero || val_assume(r, s, &v, true);
+}
