@@ -288,6 +288,7 @@ void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverRep
 	Run r = { .da = da, .cfg = cfg, .drv = d, .out = out, .rep = rep, .first = out->n, .hint_expr = -1 };
 	r.observer = (ModelObserver){ NULL, on_finding, &r };
 	model_set_observer(m0, &r.observer);
+	footprint_log(&r.reads);
 	r.device = key_of(0xde71ce, d->name, 0);
 	key_register(&r, r.device, K_OBJ, probe->func->nparams ? probe->func->params[0] : "dev", NULL);
 
@@ -339,4 +340,7 @@ void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverRep
 	keymap_free(&r.keys);
 	keymap_free(&r.parents);
 	VEC_FREE(&r.computing);
+	footprint_log(NULL);
+	VEC_FREE(&r.reads.reads);
+	VEC_FREE(&r.reads.marks);
 }

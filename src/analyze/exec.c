@@ -20,11 +20,16 @@
  *
  * Merging: a node is not executed twice from an equal state (model, heap,
  * live locals: state.c), and dead locals are dropped first, so paths that
- * differ only in what is no longer read meet.  A function's outcomes for
- * one input state are its summary, kept for the driver: a helper called
- * from ten error labels of probe with the same state runs once.  Summaries
- * are matched with the same evidence as well as the same state, so a path
- * that continues with one never prints another path's transitions.
+ * differ only in what is no longer read meet.  Paths that leave a loop
+ * after different rounds meet where it exits (at the next loop's head,
+ * only those arriving from before it), so that a few loops in a row that
+ * free what they walk do not multiply the paths by three each.  A
+ * function's outcomes for one input are its summary, kept for the driver:
+ * a helper called from ten error labels of probe runs once.  The input is
+ * the model, the arguments, and the heap where the replay read it
+ * (footprint.c); each outcome is rebased onto the caller's heap.
+ * Summaries are matched with evidence that prints the same as well, so a
+ * path that continues with one never prints another path's transitions.
  *
  * Budgets: one execution of a function visits at most states_per_node
  * times its node count, and a driver at most visit_budget nodes; past
@@ -51,6 +56,7 @@ struct CacheEntry {
 	Val *args;
 	uint32_t nargs;
 	PState in;
+	Reads reads;    /* the heap it read: the callers it serves agree there */
 	Outs outs;      /* trails and assumptions relative to the function's entry */
 	int level;      /* r->nouter while it was computed */
 	VEC(Finding) findings;             /* raised while computing it... */
@@ -142,12 +148,13 @@ static const Assumption *assumed_concat(Run *r, const Assumption *base, const As
 	return base;
 }
 
-/* The state after a call: the callee's outcome O continued on the
- * caller's path ST (its locals, loops, trail, assumptions). */
-static PState continued(Run *r, const PState *st, const PState *o)
+/* The state after a call: the callee's outcome O, of a summary computed
+ * from heap BASE, continued on the caller's path ST (its locals, loops,
+ * trail, assumptions): O's model, and what the callee did to BASE done to
+ * ST's heap. */
+static PState continued(Run *r, const PState *st, Heap *base, const PState *o)
 {
-	PState c = { .m = model_clone(o->m), .h = o->h };
-	o->h->refs++;
+	PState c = { .m = model_clone(o->m), .h = heap_rebase(st->h, base, o->h) };
 	model_set_observer(c.m, &r->observer);
 	if (st->nloc) {
 		c.loc = xmalloc(st->nloc * sizeof *c.loc);
@@ -548,7 +555,9 @@ static void gather(Run *r, const Frame *fr, Queue *q, Joins *jn, PStates *batch)
 	const FuncInfo *fi = fr->fi;
 	int32_t node = q->v[0].node;
 	uint32_t rel = (uint32_t)(node - (int32_t)fr->fn->cfg_first);
-	bool join = fi->joins[rel] && fr->ff->cfg[node].kind != CFG_LOOP;
+	/* At a loop's head only the paths that arrive from before the loop
+	 * join: one that comes round is counted (UNROLL), not merged. */
+	bool loop = fr->ff->cfg[node].kind == CFG_LOOP;
 	jn->node = node;
 	while (q->n && q->v[0].node == node) {
 		PState s = pop(q).st;
@@ -560,7 +569,7 @@ static void gather(Run *r, const Frame *fr, Queue *q, Joins *jn, PStates *batch)
 		locals_keep(&s, fi, node);
 		if (fi->joins[rel] && fr->depth == 1)
 			state_collect(r, &s, 0, NULL);
-		if (join && !join_rep(r, fr, jn, node, &s)) {
+		if (fi->joins[rel] && !(loop && loop_rounds(&s, node)) && !join_rep(r, fr, jn, node, &s)) {
 			pstate_free(&s);
 			continue;
 		}
@@ -663,9 +672,11 @@ static void explore(Run *r, const Frame *fr, PState start, Outs *outs)
 
 /* ---- calls ---- */
 
+/* Of the function, its arguments and the model: the heap is compared
+ * where the summary's replay read it (footprint.c). */
 static uint64_t summary_hash(const Func *fn, const Val *args, uint32_t nargs, const PState *in)
 {
-	uint64_t h = key_mix((uint64_t)(uintptr_t)fn, pstate_global_hash(in));
+	uint64_t h = key_mix((uint64_t)(uintptr_t)fn, model_hash(in->m));
 	for (uint32_t i = 0; i < nargs; i++)
 		h = key_mix(h, val_hash(&args[i]));
 	return h;
@@ -679,7 +690,8 @@ static CacheEntry *summary_find(Run *r, const Func *fn, const Val *args, uint32_
 	typeof(r->da->cache) bucket = &r->da->cache[h % CACHE_BUCKETS];
 	for (size_t i = 0; i < bucket->n; i++) {
 		CacheEntry *e = bucket->v[i];
-		if (e->fn != fn || e->hash != h || e->nargs != nargs || !pstate_global_equal(&e->in, in))
+		if (e->fn != fn || e->hash != h || e->nargs != nargs || !model_same_evidence(e->in.m, in->m) ||
+		    !footprint_matches(&e->reads, e->in.h, in->h))
 			continue;
 		bool same = true;
 		for (uint32_t k = 0; k < nargs && same; k++)
@@ -709,6 +721,7 @@ void exec_function(Run *r, const Frame *caller, const FileFacts *ff, const Func 
 	if (!key_info(r, fr.frame))
 		key_register(r, fr.frame, K_FRAME, fn->name, NULL);
 	PState in = { .m = st.m, .h = st.h };
+	st.h->refs++; /* the outcomes are rebased onto it */
 	model_set_observer(in.m, &r->observer);
 	uint64_t h = summary_hash(fn, args, nargs, &in);
 	CacheEntry *e = summary_find(r, fn, args, nargs, &in, h);
@@ -724,6 +737,9 @@ void exec_function(Run *r, const Frame *caller, const FileFacts *ff, const Func 
 		r->outer_assumed[r->nouter] = st.assumed;
 		r->nouter++;
 		VEC_PUSH(&r->computing, e);
+		footprint_begin();
+		if (fr.depth == 1) /* its return collects what nothing holds, all over the heap */
+			footprint_note(READ_ALL, 0, NULL);
 		/* The parameters: locals, or fields of the frame when heap-resident. */
 		for (uint32_t i = 0; i < fn->nparams; i++) {
 			if (!fn->params[i][0])
@@ -741,13 +757,20 @@ void exec_function(Run *r, const Frame *caller, const FileFacts *ff, const Func 
 				local_set(&in, (uint16_t)li, v);
 		}
 		explore(r, &fr, in, &e->outs);
+		footprint_end(&e->reads);
 		r->computing.n--;
 		r->nouter--;
+		/* The summaries are for speed: past CACHED_STATES states they
+		 * are forgotten, so that a driver's memory stays bounded. */
+		if (r->da->cached_states >= CACHED_STATES)
+			summaries_forget(r->da);
 		if (!r->da->cache)
 			r->da->cache = xcalloc(CACHE_BUCKETS, sizeof *r->da->cache);
 		VEC_PUSH(&r->da->cache[h % CACHE_BUCKETS], e);
+		r->da->cached_states += 1 + e->outs.n;
 	} else {
 		pstate_free(&in);
+		footprint_replay(&e->reads);
 		/* The same code from the same state fails the same way: its
 		 * findings are this path's too. */
 		r->outer[r->nouter] = st.trail;
@@ -758,9 +781,12 @@ void exec_function(Run *r, const Frame *caller, const FileFacts *ff, const Func 
 		r->nouter--;
 	}
 	for (size_t i = 0; i < e->outs.n; i++) {
-		Out o = { continued(r, &st, &e->outs.v[i].st), e->outs.v[i].ret, e->outs.v[i].hash };
+		Out o = { continued(r, &st, e->in.h, &e->outs.v[i].st), e->outs.v[i].ret, e->outs.v[i].hash };
+		if (o.st.h != e->outs.v[i].st.h)
+			o.hash = key_mix(pstate_global_hash(&o.st), val_hash(&o.ret));
 		VEC_PUSH(outs, o);
 	}
+	heap_unref(st.h);
 	free(st.loc);
 	free(st.loops);
 }
@@ -775,6 +801,7 @@ void summaries_forget(DirAnalysis *da)
 			VEC_FREE(&e->findings);
 			VEC_FREE(&e->trails);
 			VEC_FREE(&e->assumed);
+			VEC_FREE(&e->reads);
 			free(e->args);
 			free(e);
 		}
@@ -782,6 +809,7 @@ void summaries_forget(DirAnalysis *da)
 	}
 	free(da->cache);
 	da->cache = NULL;
+	da->cached_states = 0;
 }
 
 /* The file defining the driver function NAME: the driver's own first. */

@@ -194,6 +194,14 @@ static void liveness(FuncInfo *fi)
 			    fi->joins[succ[k] - fn->cfg_first] < 2)
 				fi->joins[succ[k] - fn->cfg_first]++;
 	}
+	/* A loop's exit joins too: the paths that leave after no round, one
+	 * round and two arrive one by one, and a function of a few loops that
+	 * free what they walk would otherwise multiply its paths by three at
+	 * each. */
+	for (uint32_t i = 0; i < n; i++)
+		if (nodes[i].kind == CFG_LOOP && nodes[i].other >= 0 &&
+		    (uint32_t)(nodes[i].other - (int32_t)fn->cfg_first) < n)
+			fi->joins[nodes[i].other - fn->cfg_first] = 2;
 	for (uint32_t i = 0; i < n; i++)
 		fi->joins[i] = fi->joins[i] > 1;
 	uint64_t *out = xcalloc(w ? w : 1, sizeof *out);

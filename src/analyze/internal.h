@@ -171,6 +171,20 @@ typedef struct {
 
 typedef VEC(Out) Outs;
 
+/* What a replay read of the heap (footprint.c). */
+typedef enum { READ_SLOT, READ_OBJECT, READ_FACT, READ_ALL } ReadKind;
+typedef struct {
+	Key obj;           /* READ_FACT: the fact's key */
+	const char *field; /* READ_SLOT */
+	uint8_t kind;
+} Read;
+typedef VEC(Read) Reads;
+typedef struct {
+	Reads reads;          /* of the replays running, outermost first */
+	VEC(size_t) marks;    /* where each running replay's reads begin */
+	size_t compact_at;
+} ReadLog;
+
 typedef struct CacheEntry CacheEntry;
 
 /* What a name key stands for (names.c): its display name, and for an
@@ -209,9 +223,10 @@ struct DirAnalysis {
 	StrSet unparsed;    /* functions the directory defines that reach no API */
 	Arena scratch;      /* per driver: trails, names */
 	VEC(CacheEntry *) *cache; /* summaries of the current driver, CACHE_BUCKETS buckets */
+	size_t cached_states;     /* their input and output states */
 };
 
-enum { CACHE_BUCKETS = 1024 };
+enum { CACHE_BUCKETS = 1024, CACHED_STATES = 8000 };
 
 typedef struct {
 	const FileFacts *ff;
@@ -228,6 +243,7 @@ typedef struct {
 	DriverReport *rep;
 	StrSet reported;            /* dedupe key of a finding -> its index in OUT after FIRST, + 1 */
 	VEC(CacheEntry *) computing; /* summaries being computed: they record findings */
+	ReadLog reads;              /* ...and what they read of the heap (footprint.c) */
 	const PState *cur;          /* the path whose model event is being replayed */
 	ModelObserver observer;
 	KeyMap keys;                /* Key -> KeyInfo */
@@ -292,6 +308,16 @@ Val val_with_bits(Run *r, PState *s, const Val *v, const char *mask, bool set);
 
 /* ---- state.c: path states and heaps ---- */
 
+/* The heap without a path: what footprint.c compares and exec.c rebases. */
+bool heap_equal(const Heap *a, const Heap *b);
+const Slot *heap_slot(const Heap *h, Key obj, const char *field);
+const Facts *heap_fact(const Heap *h, Key k);
+bool heap_same_object(const Heap *a, const Heap *b, Key obj); /* every slot of OBJ */
+/* CUR with what a replay changed from BASE to OUT: where BASE and OUT
+ * agree, CUR's slot or fact; where they differ, OUT's (a reference). */
+Heap *heap_rebase(Heap *cur, Heap *base, Heap *out);
+void heap_unref(Heap *h);
+
 PState pstate_new(Model *m);
 PState pstate_clone(const PState *s);
 void pstate_free(PState *s);
@@ -319,12 +345,23 @@ Facts *facts_edit(PState *s, Key k);
  * hold that.  EXTRA is one more value that holds (a return value). */
 void state_collect(Run *r, PState *s, Key ctx, const Val *extra);
 LoopCount *loop_count(PState *s, int32_t node);
+uint16_t loop_rounds(const PState *s, int32_t node); /* rounds of the loop at NODE so far */
 /* A state that knows what A and B (equal models) agree on: slots and
  * locals that differ become symbols of the join point SITE, facts are
  * widened to cover both.  The model, trail and loops are B's. */
 PState pstate_join(Run *r, const PState *a, const PState *b, Key site);
 /* The same heap, locals and model (evidence aside). */
 bool pstate_same(const PState *a, const PState *b);
+
+/* ---- footprint.c: what a replay read of the heap ---- */
+
+void footprint_log(ReadLog *log);    /* the replay's log, NULL: none */
+void footprint_note(ReadKind kind, Key obj, const char *field);
+void footprint_begin(void);          /* a function's replay starts... */
+void footprint_end(Reads *into);     /* ...and ends: what it read, once each */
+void footprint_replay(const Reads *fp); /* a summary used: its reads are the caller's */
+/* Does CUR hold what BASE held everywhere the footprint FP read? */
+bool footprint_matches(const Reads *fp, const Heap *base, const Heap *cur);
 
 /* ---- names.c: keys, objects, display names ---- */
 

@@ -28,7 +28,7 @@ static Heap *heap_new(void)
 	return h;
 }
 
-static void heap_unref(Heap *h)
+void heap_unref(Heap *h)
 {
 	if (!h || --h->refs > 0)
 		return;
@@ -126,11 +126,44 @@ static uint64_t slot_hash(const Slot *sl)
 	return key_mix(sl->obj ^ (uint64_t)(uintptr_t)sl->field, val_hash(&sl->v));
 }
 
-const Val *slot_get(const PState *s, Key obj, const char *field)
+const Slot *heap_slot(const Heap *h, Key obj, const char *field)
 {
 	bool found;
-	uint32_t i = slot_find(s->h, obj, field, &found);
-	return found ? &s->h->slots[i].v : NULL;
+	uint32_t i = slot_find(h, obj, field, &found);
+	return found ? &h->slots[i] : NULL;
+}
+
+const Val *slot_get(const PState *s, Key obj, const char *field)
+{
+	footprint_note(READ_SLOT, obj, field);
+	const Slot *sl = heap_slot(s->h, obj, field);
+	return sl ? &sl->v : NULL;
+}
+
+/* The first of OBJ's slots (they sit together), or where they would be. */
+static uint32_t object_first(const Heap *h, Key obj)
+{
+	uint32_t lo = 0, hi = h->nslots;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (h->slots[mid].obj < obj)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool heap_same_object(const Heap *a, const Heap *b, Key obj)
+{
+	uint32_t i = object_first(a, obj), k = object_first(b, obj);
+	for (;; i++, k++) {
+		bool ina = i < a->nslots && a->slots[i].obj == obj, inb = k < b->nslots && b->slots[k].obj == obj;
+		if (!ina || !inb)
+			return ina == inb;
+		if (a->slots[i].field != b->slots[k].field || !val_equal(&a->slots[i].v, &b->slots[k].v))
+			return false;
+	}
 }
 
 /* Is FIELD an array index the engine knows as a number (`[3]`)? */
@@ -150,12 +183,9 @@ bool element_may_alias(const PState *s, Key obj, const char *field)
 {
 	if (field[0] != '[')
 		return false;
-	bool found, numeric = numeric_index(field);
-	/* The slots of OBJ sit together, around where FIELD would be. */
-	uint32_t k = slot_find(s->h, obj, field, &found);
-	while (k > 0 && s->h->slots[k - 1].obj == obj)
-		k--;
-	for (; k < s->h->nslots && s->h->slots[k].obj == obj; k++)
+	footprint_note(READ_OBJECT, obj, NULL);
+	bool numeric = numeric_index(field);
+	for (uint32_t k = object_first(s->h, obj); k < s->h->nslots && s->h->slots[k].obj == obj; k++)
 		if (s->h->slots[k].field[0] == '[' && !(numeric && numeric_index(s->h->slots[k].field)))
 			return true;
 	return false;
@@ -163,6 +193,7 @@ bool element_may_alias(const PState *s, Key obj, const char *field)
 
 void slot_set(PState *s, Key obj, const char *field, Val v)
 {
+	footprint_note(READ_SLOT, obj, field); /* a write that changes nothing here may elsewhere */
 	bool found;
 	uint32_t i = slot_find(s->h, obj, field, &found);
 	if (found && val_equal(&s->h->slots[i].v, &v))
@@ -236,15 +267,22 @@ static uint32_t facts_find(const Heap *h, Key k, bool *found)
 	return lo;
 }
 
-const Facts *facts_get(const PState *s, Key k)
+const Facts *heap_fact(const Heap *h, Key k)
 {
 	bool found;
-	uint32_t i = facts_find(s->h, k, &found);
-	return found ? &s->h->facts[i] : NULL;
+	uint32_t i = facts_find(h, k, &found);
+	return found ? &h->facts[i] : NULL;
+}
+
+const Facts *facts_get(const PState *s, Key k)
+{
+	footprint_note(READ_FACT, k, NULL);
+	return heap_fact(s->h, k);
 }
 
 Facts *facts_edit(PState *s, Key k)
 {
+	footprint_note(READ_FACT, k, NULL);
 	Heap *h = heap_mut(s);
 	h->facts_ok = false;
 	bool found;
@@ -330,7 +368,7 @@ static bool collectible(const Run *r, const PState *s, const KeySet *held, const
 	if (!ki)
 		return !ctx;
 	if (ki->pure)
-		return ki->parent && slot_get(s, ki->parent, ki->field); /* an initial value overwritten */
+		return ki->parent && heap_slot(s->h, ki->parent, ki->field); /* an initial value overwritten */
 	return !ctx || within(r, ki->ctx, ctx);
 }
 
@@ -432,6 +470,14 @@ void locals_keep(PState *s, const FuncInfo *fi, int32_t node)
 	s->nloc = (uint16_t)k;
 }
 
+uint16_t loop_rounds(const PState *s, int32_t node)
+{
+	for (uint32_t i = 0; i < s->nloops; i++)
+		if (s->loops[i].node == node)
+			return s->loops[i].count;
+	return 0;
+}
+
 LoopCount *loop_count(PState *s, int32_t node)
 {
 	for (uint32_t i = 0; i < s->nloops; i++)
@@ -472,7 +518,7 @@ uint64_t pstate_hash(const PState *s)
 	return key_mix(pstate_global_hash(s), l);
 }
 
-static bool heap_equal(const Heap *a, const Heap *b)
+bool heap_equal(const Heap *a, const Heap *b)
 {
 	if (a == b)
 		return true;
@@ -486,6 +532,56 @@ static bool heap_equal(const Heap *a, const Heap *b)
 		if (!facts_equal(&a->facts[i], &b->facts[i]))
 			return false;
 	return true;
+}
+
+/* The three-way merge of one sorted array (slots or facts): the element of
+ * OUT where BASE's differs from it, else CUR's.  CMP orders two elements,
+ * SAME compares their values; PUT appends one to the result. */
+#define REBASE(T, arr, n, CMP, SAME, PUT)                                                          \
+	for (uint32_t i = 0, j = 0, k = 0; i < cur->n || k < out->n;) {                          \
+		int ck = i >= cur->n ? 1 : k >= out->n ? -1 : CMP(&cur->arr[i], &out->arr[k]);    \
+		const T *key = ck <= 0 ? &cur->arr[i] : &out->arr[k];                              \
+		while (j < base->n && CMP(&base->arr[j], key) < 0)                                 \
+			j++;                                                                       \
+		const T *b = j < base->n && !CMP(&base->arr[j], key) ? &base->arr[j] : NULL;       \
+		const T *o = ck >= 0 ? &out->arr[k] : NULL, *c = ck <= 0 ? &cur->arr[i] : NULL;    \
+		const T *take = (!b != !o || (b && !SAME(b, o))) ? o : c;                          \
+		if (take)                                                                          \
+			PUT(take);                                                                 \
+		i += ck <= 0;                                                                      \
+		k += ck >= 0;                                                                      \
+	}
+
+static int slot_order(const Slot *a, const Slot *b)
+{
+	return slot_cmp(a->obj, a->field, b);
+}
+static bool slot_same(const Slot *a, const Slot *b)
+{
+	return val_equal(&a->v, &b->v);
+}
+static int fact_order(const Facts *a, const Facts *b)
+{
+	return a->key == b->key ? 0 : a->key < b->key ? -1 : 1;
+}
+#define PUT_SLOT(x) do { VEC_PUSH(&slots, *(x)); h->slots_hash += slot_hash(x); } while (0)
+#define PUT_FACT(x) VEC_PUSH(&facts, *(x))
+
+Heap *heap_rebase(Heap *cur, Heap *base, Heap *out)
+{
+	if (cur == base || out == base || heap_equal(cur, base) || heap_equal(out, base)) {
+		Heap *h = cur == base || heap_equal(cur, base) ? out : cur;
+		h->refs++;
+		return h;
+	}
+	Heap *h = heap_new();
+	VEC(Slot) slots = { 0 };
+	VEC(Facts) facts = { 0 };
+	REBASE(Slot, slots, nslots, slot_order, slot_same, PUT_SLOT)
+	REBASE(Facts, facts, nfacts, fact_order, facts_equal, PUT_FACT)
+	h->slots = slots.v, h->nslots = h->capslots = (uint32_t)slots.n;
+	h->facts = facts.v, h->nfacts = h->capfacts = (uint32_t)facts.n;
+	return h;
 }
 
 bool pstate_global_equal(const PState *a, const PState *b)

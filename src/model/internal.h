@@ -81,6 +81,7 @@ typedef struct Diagnosis {
 
 Transition *step_ref(Transition *s);
 void step_unref(Transition *s);
+bool step_same(const Transition *a, const Transition *b);
 void diagnosis_unref(Diagnosis *f);
 
 /* --- the state --- */

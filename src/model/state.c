@@ -68,8 +68,8 @@ static unsigned long mix(unsigned long h, unsigned long v)
 #define EVIDENCE_EACH(f) each(x->f);
 #define EVIDENCE_PART(T, f) T##_evidence(&x->f, each);
 #define EVIDENCE_LIST(T, f, H) for (int i = 0; i < x->n##f; i++) T##_evidence(&x->f[i], each);
-/* T##_same_evidence (of A and B, equal already): the same transitions. */
-#define SAME_EVIDENCE(f) if (a->f != b->f) return false;
+/* T##_same_evidence (of A and B, equal already): transitions that print the same. */
+#define SAME_EVIDENCE(f) if (!step_same(a->f, b->f)) return false;
 #define SAME_EVIDENCE_PART(T, f) if (!T##_same_evidence(&a->f, &b->f)) return false;
 #define SAME_EVIDENCE_LIST(T, f, H) \
 	for (int i = 0; i < a->n##f; i++) if (!T##_same_evidence(&a->f[i], &b->f[i])) return false;

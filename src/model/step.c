@@ -23,6 +23,22 @@ Transition *step_ref(Transition *s)
 	return s;
 }
 
+/* Two transitions that print the same: the same event at the same place
+ * with the same effects.  Two paths that reached one state through equal
+ * transitions (made apart, on different branches above) tell a reader the
+ * same story, so what one path computed from there serves the other. */
+bool step_same(const Transition *a, const Transition *b)
+{
+	if (a == b)
+		return true;
+	if (!a || !b || a->pub.origin.line != b->pub.origin.line || a->len != b->len)
+		return false;
+	const ModelOrigin *x = &a->pub.origin, *y = &b->pub.origin;
+	return (x->file == y->file || (x->file && y->file && !strcmp(x->file, y->file))) &&
+	       (x->function == y->function || (x->function && y->function && !strcmp(x->function, y->function))) &&
+	       !memcmp(a->text, b->text, a->len);
+}
+
 void step_unref(Transition *s)
 {
 	if (s && !--s->refs) {

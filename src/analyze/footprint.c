@@ -1,0 +1,138 @@
+/*
+ * footprint.c — what a function's replay read of the heap, so that its
+ * summary serves every caller whose heap agrees there.
+ *
+ * A summary (exec.c) is a function's outcomes for one input: the model,
+ * the arguments and the heap.  Keyed on the whole heap, it serves only
+ * callers whose every slot and fact is equal, and a helper that probe
+ * calls from ten places after ten different loops runs ten times, though
+ * it reads two fields of one struct.  So while a function is replayed the
+ * heap's accessors log what they look at (a slot, the slots of an array,
+ * a fact); the log of a finished replay is its footprint.  A later call
+ * with an equal model and equal arguments whose heap holds the same
+ * values on the footprint gets the same outcomes, each rebased onto the
+ * caller's heap (state.c's heap_rebase: what the replay changed, on top
+ * of the rest of the caller's heap).
+ *
+ * Why that is enough: the replay of a function is a function of what it
+ * reads.  Writes are logged as reads too (a write that finds the value
+ * already there changes nothing, which is only the same on a heap that
+ * holds it).  What the replay cannot read it cannot depend on, with two
+ * exceptions, both at a return: the collection of facts nothing holds,
+ * which at depth 1 looks at the whole heap (an entry point's footprint is
+ * the whole heap), and below depth 1 only at what the returning
+ * activation made, which no slot outside its footprint can hold.
+ *
+ * The log is the running replay's and the accessors take only a state, so
+ * it is per thread; nested replays share it: a callee's reads are its
+ * callers' too, and a summary used in place of a replay adds its
+ * footprint to the log as if the replay had run.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/internal.h"
+
+static _Thread_local ReadLog *logging;
+
+void footprint_log(ReadLog *log)
+{
+	logging = log;
+}
+
+static int read_cmp(const void *pa, const void *pb)
+{
+	const Read *a = pa, *b = pb;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->obj != b->obj)
+		return a->obj < b->obj ? -1 : 1;
+	if (a->field != b->field)
+		return (uintptr_t)a->field < (uintptr_t)b->field ? -1 : 1;
+	return 0;
+}
+
+/* The reads since FROM, sorted, once each: the log's length after. */
+static size_t compact(size_t from)
+{
+	Read *v = logging->reads.v + from;
+	size_t n = logging->reads.n - from, k = 0;
+	if (n)
+		qsort(v, n, sizeof *v, read_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!k || read_cmp(&v[k - 1], &v[i]))
+			v[k++] = v[i];
+	return logging->reads.n = from + k;
+}
+
+void footprint_note(ReadKind kind, Key obj, const char *field)
+{
+	if (!logging || !logging->marks.n)
+		return;
+	VEC_PUSH(&logging->reads, ((Read){ obj, field, kind }));
+	/* A long replay reads the same slots over and over: keep the
+	 * innermost replay's reads once each as the log grows. */
+	if (logging->reads.n >= logging->compact_at) {
+		size_t n = compact(logging->marks.v[logging->marks.n - 1]);
+		logging->compact_at = 2 * n > n + 4096 ? 2 * n : n + 4096;
+	}
+}
+
+void footprint_begin(void)
+{
+	if (!logging)
+		return;
+	VEC_PUSH(&logging->marks, logging->reads.n);
+	if (logging->compact_at < logging->reads.n + 4096)
+		logging->compact_at = logging->reads.n + 4096;
+}
+
+void footprint_end(Reads *into)
+{
+	if (!logging || !logging->marks.n)
+		return;
+	size_t from = logging->marks.v[--logging->marks.n];
+	size_t n = compact(from); /* the callers' footprints keep it, once */
+	for (size_t i = from; i < n; i++)
+		VEC_PUSH(into, logging->reads.v[i]);
+	if (!logging->marks.n)
+		logging->reads.n = 0; /* no replay is running: nobody needs it */
+}
+
+void footprint_replay(const Reads *fp)
+{
+	for (size_t i = 0; logging && logging->marks.n && i < fp->n; i++)
+		VEC_PUSH(&logging->reads, fp->v[i]);
+}
+
+bool footprint_matches(const Reads *fp, const Heap *base, const Heap *cur)
+{
+	if (base == cur)
+		return true;
+	for (size_t i = 0; i < fp->n; i++) {
+		const Read *r = &fp->v[i];
+		switch (r->kind) {
+		case READ_ALL:
+			if (!heap_equal(base, cur))
+				return false;
+			break;
+		case READ_SLOT: {
+			const Slot *a = heap_slot(base, r->obj, r->field), *b = heap_slot(cur, r->obj, r->field);
+			if (!a != !b || (a && !val_equal(&a->v, &b->v)))
+				return false;
+			break;
+		}
+		case READ_OBJECT:
+			if (!heap_same_object(base, cur, r->obj))
+				return false;
+			break;
+		case READ_FACT: {
+			const Facts *a = heap_fact(base, r->obj), *b = heap_fact(cur, r->obj);
+			if (!a != !b || (a && !facts_equal(a, b)))
+				return false;
+			break;
+		}
+		}
+	}
+	return true;
+}
