@@ -12,6 +12,10 @@
  * its flags, first of MSI-X, MSI, INTx; the trace cannot say that MSI-X
  * failed and MSI succeeded.
  *
+ * A binding that frees all its vectors and allocates again is noted
+ * under a core with msi_teardown (reallocated): it is the driver a domain
+ * without a teardown exposes.
+ *
  * MSI domains (7.2): an ITS-like parent creates per-device state in
  * msi_prepare, which has no paired teardown; the ITS frees it when the
  * last vector goes, and a second prepare while it exists marks it shared,
@@ -114,6 +118,24 @@ void domain_after_free(Model *m)
 	step_effect(m, "last vector freed: per-device state destroyed (its_free_device)");
 }
 
+/* The binding freed all its vectors and allocates again (the 1 -> N
+ * pattern: one vector to probe the device, then as many as it has): the
+ * domain's msi_prepare runs again for the device.  A core with
+ * msi_teardown keeps the first prepare's state until the domain goes, so
+ * this is safe where the ops pair prepare with a teardown, and exposed
+ * where they do not (an ops struct of msi-prepare-teardown): the second
+ * prepare reuses what the first made, sized for the first allocation. */
+static void reallocated(Model *m, const SpecEntry *e, const char *const *args, int nargs)
+{
+	const PciState *p = &m->pci;
+	const char *max = arg(e, ARG_MAX, args, nargs);
+	step_effect(m, "vectors allocated again after the binding freed them all: msi_prepare runs again");
+	finding_raise(m, SEV_NOTE, RULE_MSI_PREPARE_TEARDOWN_EXPOSED, EVIDENCE(p->vectors_by, p->freed_by),
+		      "%s allocates vectors again%s%s%s after the driver freed all of them: the device's MSI domain"
+		      " is prepared again, which reuses the first prepare's state where its ops have no msi_teardown",
+		      e->name, max ? " (up to " : "", max ? max : "", max ? ")" : "");
+}
+
 static int parse_count(const char *s)
 {
 	char *end;
@@ -150,6 +172,8 @@ void vec_alloc_call(Model *m, const SpecEntry *e, const char *const *args, int n
 		return;
 	}
 	setup_context(m);
+	if (p->freed_explicitly && m->profile->msi_teardown)
+		reallocated(m, e, args, nargs);
 	domain_prepare(m);
 	p->vectors = type;
 	p->nvec = parse_count(result);
