@@ -229,6 +229,7 @@ typedef struct {
 	StrSet reported;            /* dedupe key of a finding -> its index in OUT after FIRST, + 1 */
 	VEC(CacheEntry *) computing; /* summaries being computed: they record findings */
 	const PState *cur;          /* the path whose model event is being replayed */
+	const char *exit;           /* how that path leaves the driver (Finding.exit) */
 	ModelObserver observer;
 	KeyMap keys;                /* Key -> KeyInfo */
 	KeyMap parents;             /* activation -> the activation that made it */
