@@ -119,20 +119,27 @@ void domain_after_free(Model *m)
 }
 
 /* The binding freed all its vectors and allocates again (the 1 -> N
- * pattern: one vector to probe the device, then as many as it has): the
- * domain's msi_prepare runs again for the device.  A core with
- * msi_teardown keeps the first prepare's state until the domain goes, so
- * this is safe where the ops pair prepare with a teardown, and exposed
- * where they do not (an ops struct of msi-prepare-teardown): the second
- * prepare reuses what the first made, sized for the first allocation. */
+ * pattern: one vector to probe the device, then as many as it has; or a
+ * fallback to fewer through a free).  A global MSI domain (one made by
+ * msi_create_irq_domain, without alloc_data) runs msi_prepare at every
+ * allocation (populate_alloc_info, kernel/irq/msi.c); a per-device domain
+ * copies its first prepare.  Where a global domain's ops have no
+ * msi_teardown (an ops struct of msi-prepare-teardown), the second prepare
+ * finds the first one's state and reuses it, sized for the first
+ * allocation: the driver is exposed.  A count the engine could not name
+ * ("?...") is left out of the message, which fingerprints keep. */
 static void reallocated(Model *m, const SpecEntry *e, const char *const *args, int nargs)
 {
 	const PciState *p = &m->pci;
 	const char *max = arg(e, ARG_MAX, args, nargs);
-	step_effect(m, "vectors allocated again after the binding freed them all: msi_prepare runs again");
+	if (max && max[0] == '?')
+		max = NULL;
+	step_effect(m, "vectors allocated again after the binding freed them all: a global MSI domain prepares"
+		    " the device again");
 	finding_raise(m, SEV_NOTE, RULE_MSI_PREPARE_TEARDOWN_EXPOSED, EVIDENCE(p->vectors_by, p->freed_by),
-		      "%s allocates vectors again%s%s%s after the driver freed all of them: the device's MSI domain"
-		      " is prepared again, which reuses the first prepare's state where its ops have no msi_teardown",
+		      "%s allocates vectors again%s%s%s after the driver freed all of them: a global MSI domain"
+		      " prepares the device again, and one whose ops have no msi_teardown reuses the first"
+		      " prepare's state, sized for the first allocation",
 		      e->name, max ? " (up to " : "", max ? max : "", max ? ")" : "");
 }
 
