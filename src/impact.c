@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "impact.h"
+#include "tree.h"
 
 static int usage(void)
 {
@@ -71,8 +72,13 @@ int impact_main(int argc, char **argv)
 		o.profile = pb;
 		rc = scan_run(argv + i, argc - i, &o, &findings_printer);
 	}
-	if (rc < 2)
-		rc = impact_print(stdout, profile_name(pa), profile_name(pb), from, to, json);
+	if (rc < 2) {
+		/* Each changed driver's contacts, from the tree's MAINTAINERS. */
+		TreeInfo ti = tree_info(argv[i], pa);
+		Maintainers *m = ti.root[0] ? maintainers_load(ti.root) : NULL;
+		rc = impact_print(stdout, profile_name(pa), profile_name(pb), from, to, json, m);
+		maintainers_free(m);
+	}
 	json_decref(from);
 	json_decref(to);
 	return flush_stdout(rc);

@@ -154,7 +154,8 @@ static char *read_one(DirScan *ds, size_t i)
  * times faster than looking up every identifier): most directories of a
  * tree define no driver, and are done with this.  When the struct names
  * share an ending of four bytes or more ("_driver"), one search for it,
- * each hit checked against the names; else (a short ending would hit at
+ * each hit checked against the names, and one search for each name that
+ * does not end so (msi_domain_ops); else (a short ending would hit at
  * every turn) one search per name. */
 static bool might_name_driver(const Tables *t, const char *text, size_t n)
 {
@@ -168,12 +169,15 @@ static bool might_name_driver(const Tables *t, const char *text, size_t n)
 		}
 		return false;
 	}
+	for (int b = 0; b < bt->nbuses; b++)
+		if (bt->own_search[b] && memmem(text, n, bt->buses[b].struct_name, strlen(bt->buses[b].struct_name)))
+			return true;
 	const char *suffix = bt->buses[0].struct_name + strlen(bt->buses[0].struct_name) - k;
 	for (const char *p = text; (p = memmem(p, (size_t)(text + n - p), suffix, k)); p += k)
 		for (int b = 0; b < bt->nbuses; b++) {
 			const char *name = bt->buses[b].struct_name;
 			size_t head = strlen(name) - k;
-			if ((size_t)(p - text) >= head && !memcmp(p - head, name, head))
+			if (!bt->own_search[b] && (size_t)(p - text) >= head && !memcmp(p - head, name, head))
 				return true;
 		}
 	return false;

@@ -54,6 +54,12 @@ int tables_load(Tables *t)
 	for (size_t i = 0; i < t->buses.registers.cap; i++)
 		if (strset_key_at(&t->buses.registers, i))
 			add_kind(&t->prefilter, strset_key_at(&t->buses.registers, i), MENTION_ROOT);
+	/* A function that calls through a prepare field (an MSI domain's
+	 * forward to its parent's msi_prepare) is worth parsing. */
+	for (int i = 0; i < t->buses.nbuses; i++)
+		for (int f = 0; f < t->buses.buses[i].nfields; f++)
+			if (t->buses.buses[i].roles[f] == ROLE_PREPARE)
+				add_kind(&t->prefilter, t->buses.buses[i].fields[f], MENTION_API);
 	int n;
 	const char *const *names = spec_names(t->spec, &n);
 	for (int i = 0; i < n; i++)

@@ -269,6 +269,7 @@ typedef struct {
 	uint32_t nsteps;
 	const char *latent; /* a warning that needs what the engine assumed: why (NULL: manifest) */
 	const char *cut;    /* the driver's analysis was cut short: the bound (NULL: complete) */
+	const char *exit;   /* how its path leaves the driver: "probe failure" or "unbind" (NULL: probe) */
 	const char *shared; /* the other drivers with the same finding, ", "-separated (NULL: none) */
 } Finding;
 

@@ -56,6 +56,12 @@ typedef struct DirAnalysis DirAnalysis;
 DirAnalysis *dir_analysis_new(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, Arena *arena);
 void dir_analysis_free(DirAnalysis *da);
 
+/* The MSI domain ops structs of DRIVERS whose msi_prepare makes state no
+ * msi_teardown undoes, on a profile whose core has msi_teardown (domain.c):
+ * their findings appended to OUT, strings in ARENA. */
+void check_domain_ops(const AnalyzeConfig *cfg, const FileFacts *files, size_t nfiles, const DriverVec *drivers,
+		      Arena *arena, FindingVec *out);
+
 /* Replay DRIVER and append what the model rejects to OUT. */
 void analyze_driver(DirAnalysis *da, const Driver *driver, FindingVec *out, DriverReport *report);
 

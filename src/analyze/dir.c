@@ -4,7 +4,8 @@
  *
  * The one loop over a directory's drivers, for the scan (scan.c) and the
  * fuzz target alike: each driver is replayed (driver.c), a driver cut short
- * by a bound is reported partial, and the findings of the directory are
+ * by a bound is reported partial, the MSI domain ops structs are checked
+ * (domain.c), and the findings of the directory are
  * sorted by place (file, line, rule, driver), so that output never depends
  * on the order drivers were found in.
  */
@@ -41,6 +42,7 @@ size_t analyze_dir(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, co
 		}
 	}
 	dir_analysis_free(da);
+	check_domain_ops(cfg, files, nfiles, drivers, arena, found);
 	if (found->n) /* found->v is NULL while empty */
 		qsort(found->v, found->n, sizeof *found->v, by_place);
 	return npartial;

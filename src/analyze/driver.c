@@ -116,6 +116,7 @@ static void on_finding(void *ctx, const ModelFinding *mf)
 		.function = at.function,
 		.message = arena_strndup(a, mf->message, strlen(mf->message)),
 		.nsteps = (uint32_t)mf->nsteps,
+		.exit = r->exit,
 	};
 	if (at.file && at.line > 0)
 		f.pos.col = column_at(r, at.file, at.line);
@@ -244,9 +245,11 @@ static void classify(const RuleTable *rules, FindingVec *out, size_t first)
 static void finish(Run *r, PState st, void (*phase)(Model *, const ModelOrigin *), const ModelOrigin *origin)
 {
 	r->cur = &st;
+	r->exit = phase == model_probe_fails ? "probe failure" : "unbind";
 	phase(st.m, origin);
 	PStates done = { 0 };
 	exec_callbacks(r, NULL, st, &done);
+	r->exit = NULL;
 	for (size_t i = 0; i < done.n; i++)
 		pstate_free(&done.v[i]);
 	VEC_FREE(&done);
@@ -317,6 +320,7 @@ void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverRep
 			continue;
 		PState s = pstate_clone(st);
 		r.cur = &s;
+		r.exit = "unbind";
 		model_remove(s.m, &at_driver);
 		if (!remove) {
 			finish(&r, s, model_unbind, &at_driver);
@@ -328,6 +332,7 @@ void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverRep
 		for (size_t k = 0; k < removed.n; k++)
 			finish(&r, removed.v[k].st, model_unbind, &at_driver);
 		VEC_FREE(&removed);
+		r.exit = NULL;
 	}
 	for (size_t i = 0; i < probed.n; i++)
 		pstate_free(&probed.v[i].st);

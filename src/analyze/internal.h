@@ -245,6 +245,7 @@ typedef struct {
 	VEC(CacheEntry *) computing; /* summaries being computed: they record findings */
 	ReadLog reads;              /* ...and what they read of the heap (footprint.c) */
 	const PState *cur;          /* the path whose model event is being replayed */
+	const char *exit;           /* how that path leaves the driver (Finding.exit) */
 	ModelObserver observer;
 	KeyMap keys;                /* Key -> KeyInfo */
 	KeyMap parents;             /* activation -> the activation that made it */

@@ -26,6 +26,7 @@ static Bus *find_bus(BusTable *t, const char *name)
 static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_PROBE] = "probe", [ROLE_REMOVE] = "remove", [ROLE_SHUTDOWN] = "shutdown",
 	[ROLE_PM] = "pm", [ROLE_ERR_HANDLER] = "err_handler", [ROLE_OTHER] = "other",
+	[ROLE_PREPARE] = "prepare", [ROLE_TEARDOWN] = "teardown",
 };
 
 static const char *read_line(const DataLine *l, void *ctx)
@@ -53,7 +54,7 @@ static const char *read_line(const DataLine *l, void *ctx)
 		while (role < ROLE_COUNT && strcmp(l->field[3], role_names[role]))
 			role++;
 		if (role == ROLE_COUNT)
-			return "ROLE is probe, remove, shutdown, pm, err_handler or other";
+			return "ROLE is probe, remove, shutdown, pm, err_handler, other, prepare or teardown";
 		if (bus_has_field(bus, l->field[2]))
 			return "field listed twice";
 		bus->fields = xrealloc(bus->fields, (bus->nfields + 1) * sizeof *bus->fields);
@@ -81,6 +82,10 @@ int bus_table_load(BusTable *t)
 	/* Indexed after loading: the array moved while it grew. */
 	for (int i = 0; i < t->nbuses; i++)
 		strset_add(&t->by_struct, t->buses[i].struct_name, &t->buses[i]);
+	/* The ending the struct names share, for the prefilter's one search
+	 * (scan.c): a name that would cut it below four bytes (an ops struct
+	 * among the *_driver structs) is searched for on its own instead. */
+	t->own_search = xcalloc(t->nbuses ? t->nbuses : 1, sizeof *t->own_search);
 	const char *first = t->nbuses ? t->buses[0].struct_name : "";
 	size_t lf = strlen(first);
 	t->struct_suffix = lf;
@@ -89,7 +94,10 @@ int bus_table_load(BusTable *t)
 		size_t lb = strlen(b), k = 0;
 		while (k < t->struct_suffix && k < lb && first[lf - 1 - k] == b[lb - 1 - k])
 			k++;
-		t->struct_suffix = k;
+		if (k < 4 && t->struct_suffix >= 4)
+			t->own_search[i] = true;
+		else
+			t->struct_suffix = k;
 	}
 	return 0;
 }
@@ -108,6 +116,14 @@ bool bus_has_field(const Bus *bus, const char *field)
 {
 	for (int i = 0; i < bus->nfields; i++)
 		if (!strcmp(bus->fields[i], field))
+			return true;
+	return false;
+}
+
+bool bus_has_role(const Bus *bus, CallbackRole role)
+{
+	for (int i = 0; i < bus->nfields; i++)
+		if (bus->roles[i] == role)
 			return true;
 	return false;
 }

@@ -13,6 +13,8 @@ typedef enum {
 	ROLE_PM,          /* power management: an ops struct or legacy suspend/resume */
 	ROLE_ERR_HANDLER, /* PCI error recovery ops */
 	ROLE_OTHER,       /* anything else the bus calls (sriov_configure, pre_reset) */
+	ROLE_PREPARE,     /* an MSI domain's msi_prepare: makes per-device state */
+	ROLE_TEARDOWN,    /* its msi_teardown: undoes what prepare made */
 	ROLE_COUNT
 } CallbackRole;
 
@@ -30,7 +32,8 @@ typedef struct {
 	Bus *buses;
 	int nbuses;
 	StrSet by_struct; /* struct name -> Bus* */
-	size_t struct_suffix; /* length of the ending all struct names share ("_driver") */
+	size_t struct_suffix; /* length of the ending the struct names share ("_driver") */
+	bool *own_search;     /* per bus: its name does not end so, and is searched for alone */
 	StrSet registers; /* registration function -> (argument index + 1) */
 } BusTable;
 
@@ -81,6 +84,8 @@ const Bus *bus_by_struct(const BusTable *t, const char *name, size_t len);
 int bus_register_arg(const BusTable *t, const char *fn);
 /* Is FIELD (a dotted path) a callback field of BUS? */
 bool bus_has_field(const Bus *bus, const char *field);
+/* Has BUS a callback field of ROLE? */
+bool bus_has_role(const Bus *bus, CallbackRole role);
 
 struct TSTree;
 /* Look up the grammar's node kinds; call once before the workers start. */
@@ -102,5 +107,10 @@ void drivers_free(DriverVec *v);
  * fields of that role, the first in drivers.tbl's order (probe before
  * probe_new). */
 const Callback *driver_callback(const Driver *d, CallbackRole role);
+/* The definition NAME resolves to from FILES[HOME], as a callback's does
+ * (a static of its own file, else an extern of a sibling), and its file;
+ * NULL if the directory has none parsed. */
+const Func *join_resolve(const FileFacts *files, size_t nfiles, size_t home, const char *name,
+			 const FileFacts **where);
 
 #endif

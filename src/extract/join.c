@@ -37,23 +37,29 @@ static const Registration *find_registration(FileFacts *files, size_t nfiles, si
 	return NULL;
 }
 
-static void resolve(Callback *cb, FileFacts *files, size_t nfiles, size_t home)
+const Func *join_resolve(const FileFacts *files, size_t nfiles, size_t home, const char *name,
+			 const FileFacts **where)
 {
-	cb->func = find_in_file(&files[home], cb->name, false);
-	if (cb->func) {
-		cb->file = &files[home];
-		return;
+	const Func *fn = find_in_file(&files[home], name, false);
+	if (fn) {
+		*where = &files[home];
+		return fn;
 	}
 	for (size_t k = 0; k < nfiles; k++) {
 		if (k == home)
 			continue;
-		const Func *fn = find_in_file(&files[k], cb->name, true);
+		fn = find_in_file(&files[k], name, true);
 		if (fn) {
-			cb->func = fn;
-			cb->file = &files[k];
-			return;
+			*where = &files[k];
+			return fn;
 		}
 	}
+	return NULL;
+}
+
+static void resolve(Callback *cb, FileFacts *files, size_t nfiles, size_t home)
+{
+	cb->func = join_resolve(files, nfiles, home, cb->name, &cb->file);
 }
 
 void join_drivers(FileFacts *files, size_t nfiles, DriverVec *out)

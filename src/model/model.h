@@ -109,6 +109,8 @@ const Profile *profile_for_version(int major, int minor);
 bool version_parse(const char *s, int *major, int *minor);
 const char *profile_name(const Profile *profile);
 const char *profile_summary(const Profile *profile);
+/* Does the profile's MSI core pair msi_prepare with msi_teardown (v6.16)? */
+bool profile_msi_teardown(const Profile *profile);
 /* Iterate: profile_at(0), profile_at(1), ... until NULL. */
 const Profile *profile_at(int index);
 /* Their names joined by ", " into BUF, for usage texts and messages. */

@@ -12,6 +12,10 @@
  * its flags, first of MSI-X, MSI, INTx; the trace cannot say that MSI-X
  * failed and MSI succeeded.
  *
+ * A binding that frees all its vectors and allocates again is noted
+ * under a core with msi_teardown (reallocated): it is the driver a domain
+ * without a teardown exposes.
+ *
  * MSI domains (7.2): an ITS-like parent creates per-device state in
  * msi_prepare, which has no paired teardown; the ITS frees it when the
  * last vector goes, and a second prepare while it exists marks it shared,
@@ -114,6 +118,31 @@ void domain_after_free(Model *m)
 	step_effect(m, "last vector freed: per-device state destroyed (its_free_device)");
 }
 
+/* The binding freed all its vectors and allocates again (the 1 -> N
+ * pattern: one vector to probe the device, then as many as it has; or a
+ * fallback to fewer through a free).  A global MSI domain (one made by
+ * msi_create_irq_domain, without alloc_data) runs msi_prepare at every
+ * allocation (populate_alloc_info, kernel/irq/msi.c); a per-device domain
+ * copies its first prepare.  Where a global domain's ops have no
+ * msi_teardown (an ops struct of msi-prepare-teardown), the second prepare
+ * finds the first one's state and reuses it, sized for the first
+ * allocation: the driver is exposed.  A count the engine could not name
+ * ("?...") is left out of the message, which fingerprints keep. */
+static void reallocated(Model *m, const SpecEntry *e, const char *const *args, int nargs)
+{
+	const PciState *p = &m->pci;
+	const char *max = arg(e, ARG_MAX, args, nargs);
+	if (max && max[0] == '?')
+		max = NULL;
+	step_effect(m, "vectors allocated again after the binding freed them all: a global MSI domain prepares"
+		    " the device again");
+	finding_raise(m, SEV_NOTE, RULE_MSI_PREPARE_TEARDOWN_EXPOSED, EVIDENCE(p->vectors_by, p->freed_by),
+		      "%s allocates vectors again%s%s%s after the driver freed all of them: a global MSI domain"
+		      " prepares the device again, and one whose ops have no msi_teardown reuses the first"
+		      " prepare's state, sized for the first allocation",
+		      e->name, max ? " (up to " : "", max ? max : "", max ? ")" : "");
+}
+
 static int parse_count(const char *s)
 {
 	char *end;
@@ -150,6 +179,8 @@ void vec_alloc_call(Model *m, const SpecEntry *e, const char *const *args, int n
 		return;
 	}
 	setup_context(m);
+	if (p->freed_explicitly && m->profile->msi_teardown)
+		reallocated(m, e, args, nargs);
 	domain_prepare(m);
 	p->vectors = type;
 	p->nvec = parse_count(result);

@@ -201,6 +201,11 @@ const char *profile_summary(const Profile *profile)
 	return profile->summary;
 }
 
+bool profile_msi_teardown(const Profile *profile)
+{
+	return profile->msi_teardown;
+}
+
 const char *profile_names(char *buf, size_t size)
 {
 	ensure_loaded();

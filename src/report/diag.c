@@ -59,20 +59,22 @@ void diag_print(FILE *f, const Finding *fd)
 			fd->driver, fd->cut);
 }
 
-/* Who is told of FD: MAINTAINERS' people ("to") and lists ("cc"), one line. */
-static void print_contacts(FILE *f, const ContactVec *c)
+void contacts_print(FILE *f, const ContactVec *c, const char *lead)
 {
+	if (!c->n)
+		return;
+	fputs(lead, f);
+	bool people = false;
 	for (int lists = 0; lists < 2; lists++) {
-		const char *sep = lists ? "; cc: " : "    to: ";
+		const char *sep = !lists ? "to: " : people ? "; cc: " : "cc: ";
 		for (size_t i = 0; i < c->n; i++)
 			if (c->v[i].list == lists) {
 				fputs(sep, f);
 				print_escaped(f, c->v[i].who);
 				sep = ", ";
+				people |= !lists;
 			}
 	}
-	if (c->n)
-		fputc('\n', f);
 }
 
 json_t *contacts_json(const ContactVec *c)
@@ -101,7 +103,9 @@ static void print_findings(const Printer *p, const DriverVec *drivers, const Fin
 			json_array_append_new(items, j);
 		} else {
 			diag_print(out, &found->v[i]);
-			print_contacts(out, &to);
+			contacts_print(out, &to, "    ");
+			if (to.n)
+				fputc('\n', out);
 		}
 		contacts_free(&to);
 	}

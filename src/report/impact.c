@@ -9,7 +9,8 @@
  * driver that relies on the implicit MSI free (implicit under 7.3) leaks
  * once the hybrid goes.  Each such driver gets one line with both
  * verdicts and the lines of its findings under B (under A when B finds
- * nothing), then the counts per transition.
+ * nothing) and who to tell (the maintainers and lists of the driver's
+ * file in the tree's MAINTAINERS), then the counts per transition.
  *
  * A driver is named by its struct and the directory of its findings: the
  * same struct name in two directories is two drivers.
@@ -111,7 +112,15 @@ static json_t *evidence(json_t *findings)
 	return lines;
 }
 
-int impact_print(FILE *out, const char *a, const char *b, json_t *from, json_t *to, bool json)
+/* The driver's file, for its contacts: where its first finding is. */
+static const char *driver_file(json_t *findings)
+{
+	json_t *f = json_array_get(findings, 0);
+	return json_string_value(json_object_get(json_object_get(f, "location"), "file"));
+}
+
+int impact_print(FILE *out, const char *a, const char *b, json_t *from, json_t *to, bool json,
+		 const Maintainers *m)
 {
 	DriverFindingsVec v = { 0 };
 	json_t *index = json_object();
@@ -132,7 +141,17 @@ int impact_print(FILE *out, const char *a, const char *b, json_t *from, json_t *
 			json_object_set_new(e, "directory", json_str(d->key));
 			json_object_set_new(e, "from", json_str(va));
 			json_object_set_new(e, "to", json_str(vb));
-			json_object_set_new(e, "evidence", evidence(json_array_size(d->to) ? d->to : d->from));
+			json_t *shown = json_array_size(d->to) ? d->to : d->from;
+			const char *file = driver_file(shown);
+			if (file)
+				json_object_set_new(e, "file", json_str(file));
+			json_object_set_new(e, "evidence", evidence(shown));
+			if (m && file) {
+				ContactVec who = { 0 };
+				maintainers_of(m, file, &who);
+				json_object_set_new(e, "maintainers", contacts_json(&who));
+				contacts_free(&who);
+			}
 			json_array_append_new(changed, e);
 			flagged += !json_array_size(d->from);
 			cleared += !json_array_size(d->to);
@@ -173,6 +192,12 @@ int impact_print(FILE *out, const char *a, const char *b, json_t *from, json_t *
 		json_t *l;
 		json_array_foreach(json_object_get(e, "evidence"), j, l)
 			fprintf(out, " %s", json_string_value(l));
+		ContactVec who = { 0 };
+		const char *file = json_string_value(json_object_get(e, "file"));
+		if (m && file)
+			maintainers_of(m, file, &who);
+		contacts_print(out, &who, " -- ");
+		contacts_free(&who);
 		fputc('\n', out);
 	}
 	fprintf(out, "impact %s..%s: %zu drivers change verdict: %zu newly flagged, %zu cleared, %zu changed\n", a, b,

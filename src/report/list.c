@@ -9,7 +9,16 @@
  *
  *   drivers/net/foo/foo_main.c  foo_driver  hybrid  lines 101,120,188,foo_irq.c:40
  *
- * (lines in another file of the directory carry its name).  With
+ * (lines in another file of the directory carry its name).  A driver of
+ * two classes (hybrid on some paths, implicit on others) is both: its
+ * line says, for each class, how the path of its first finding leaves
+ * the driver (probe failure or unbind) and the last decision it took:
+ *
+ *   ...  implicit+hybrid  lines 3,6,10,17,20  paths: implicit: probe failure
+ *   through foo_probe() (6), 10 `ret` is true; hybrid: unbind through
+ *   foo_remove() (17), 10 `ret` is false
+ *
+ * With
  * --by-maintainer the lines are grouped under each maintainer and list of
  * their files (MAINTAINERS, maintainers.c): one block per person to write to.
  */
@@ -64,7 +73,48 @@ static void line_print(FILE *f, json_t *j)
 			fprintf(f, "%s:", base(in));
 		fprintf(f, "%lld", (long long)json_integer_value(json_object_get(v, "line")));
 	}
+	json_array_foreach(json_object_get(j, "paths"), k, v) {
+		fprintf(f, "%s%s: %s", k ? "; " : "  paths: ", json_string_value(json_object_get(v, "class")),
+			json_string_value(json_object_get(v, "exit")));
+		const char *fn = json_string_value(json_object_get(v, "function"));
+		json_t *at = json_object_get(v, "at");
+		const char *in = json_string_value(json_object_get(at, "file"));
+		fprintf(f, " through %s%s (%s%s%lld)", fn ? fn : "", fn ? "()" : "the driver", strcmp(in, file) ? base(in) : "",
+			strcmp(in, file) ? ":" : "", (long long)json_integer_value(json_object_get(at, "line")));
+		json_t *d = json_object_get(v, "decision");
+		if (d) {
+			const char *in = json_string_value(json_object_get(d, "file"));
+			fputs(", ", f);
+			if (strcmp(in, file))
+				fprintf(f, "%s:", base(in));
+			fprintf(f, "%lld ", (long long)json_integer_value(json_object_get(d, "line")));
+			print_escaped(f, json_string_value(json_object_get(d, "what")));
+		}
+	}
 	fputc('\n', f);
+}
+
+/* How FD's path leaves the driver and the last decision it took there
+ * (the newest "path:" step), as JSON: { class, exit, decision }. */
+static json_t *path_json(const char *class, const Finding *fd)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "class", json_str(class));
+	json_object_set_new(j, "exit", json_str(fd->exit ? fd->exit : "probe"));
+	json_object_set_new(j, "at", pos_json(fd->file, fd->pos));
+	if (fd->function)
+		json_object_set_new(j, "function", json_str(fd->function));
+	static const char mark[] = "path: ";
+	for (uint32_t s = fd->nsteps; s-- > 0;) {
+		const Step *st = &fd->steps[s];
+		if (!st->file || strncmp(st->what, mark, sizeof mark - 1))
+			continue;
+		json_t *d = pos_json(st->file, st->pos);
+		json_object_set_new(d, "what", json_str(st->what + sizeof mark - 1));
+		json_object_set_new(j, "decision", d);
+		break;
+	}
+	return j;
 }
 
 void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const char *rule, const Maintainers *m)
@@ -75,6 +125,7 @@ void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const ch
 			continue;
 		/* Gather this driver's findings of the rule: classes and lines. */
 		const char *classes[16];
+		const Finding *first_of[16]; /* each class's first finding */
 		int nclasses = 0;
 		Where lines[MAX_LINES];
 		int nlines = 0;
@@ -88,8 +139,10 @@ void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const ch
 			bool seen = false;
 			for (int j = 0; j < nclasses; j++)
 				seen |= !strcmp(classes[j], c);
-			if (!seen && nclasses < 16)
+			if (!seen && nclasses < 16) {
+				first_of[nclasses] = fd;
 				classes[nclasses++] = c;
+			}
 			for (uint32_t s = 0; s <= fd->nsteps && nlines < MAX_LINES; s++) {
 				Where w = s < fd->nsteps ? (Where){ fd->steps[s].file, fd->steps[s].pos.line }
 							 : (Where){ fd->file, fd->pos.line };
@@ -113,6 +166,12 @@ void list_print(FILE *f, json_t *items, const Finding *found, size_t n, const ch
 		json_object_set_new(j, "file", json_str(file));
 		json_object_set_new(j, "classification", cl);
 		json_object_set_new(j, "lines", ln);
+		if (nclasses > 1) {
+			json_t *paths = json_array();
+			for (int c = 0; c < nclasses; c++)
+				json_array_append_new(paths, path_json(classes[c], first_of[c]));
+			json_object_set_new(j, "paths", paths);
+		}
 		if (m) {
 			ContactVec to = { 0 };
 			maintainers_of(m, file, &to);

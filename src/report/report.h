@@ -51,6 +51,9 @@ void maintainers_free(Maintainers *m);
 void maintainers_of(const Maintainers *m, const char *file, ContactVec *out);
 void contacts_free(ContactVec *v);
 json_t *contacts_json(const ContactVec *c); /* [{ who, role }] (diag.c) */
+/* Who is told: the people ("to: ") and lists ("cc: ") of C on one line
+ * after LEAD, with no newline; nothing when C is empty (diag.c). */
+void contacts_print(FILE *f, const ContactVec *c, const char *lead);
 
 /* `teardown list`: FOUND (sorted by place) grouped into one line (or JSON
  * object) per driver with findings of rules matching RULE. */
@@ -135,9 +138,11 @@ void document_print(FILE *f, const char *key, json_t *items, json_t *summary);
 
 /* `teardown impact`: the drivers whose verdict (the set of rules they
  * have findings of) differs between the findings FROM, under profile A,
- * and TO, under B; one line each with the lines of its findings, then
- * the counts (or one JSON document).  Returns 0. */
-int impact_print(FILE *out, const char *a, const char *b, json_t *from, json_t *to, bool json);
+ * and TO, under B; one line each with the lines of its findings and the
+ * driver's contacts in M (the tree's MAINTAINERS, or NULL), then the
+ * counts (or one JSON document).  Returns 0. */
+int impact_print(FILE *out, const char *a, const char *b, json_t *from, json_t *to, bool json,
+		 const Maintainers *m);
 /* The findings ITEMS (diag_json's) of a scan of the tree at ROOT as a
  * SARIF 2.1.0 log on F, with the reported RULES and the scan's SUMMARY
  * (sarif.c); takes the references of ITEMS and SUMMARY. */
