@@ -129,10 +129,14 @@ typedef struct {
 	Pos pos;
 } CfgNode;
 
+/* What a function definition's declaration says it returns. */
+typedef enum { RETURNS_VALUE, RETURNS_VOID, RETURNS_POINTER } FuncReturns;
+
 /* A function definition. */
 typedef struct {
 	const char *name;
 	bool is_static;
+	uint8_t returns;     /* FuncReturns */
 	const char **params; /* parameter names ("" where unnamed) */
 	uint32_t nparams;
 	Pos start, end;            /* its name, and the end of its body */
