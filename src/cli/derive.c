@@ -40,7 +40,7 @@ static const char derive_usage[] =
 /* Calls a release function makes that undo nothing a driver acquired, with
  * the spec's own calls, locks and unlocks (mutex_lock, spin_lock). */
 static const char *const not_undo[] = {
-	"dev_dbg", "dev_err", "dev_warn", "dev_info", "dev_notice", "dev_WARN", "dev_WARN_ONCE",
+	"dev_dbg", "dev_err", "dev_name", "dev_warn", "dev_info", "dev_notice", "dev_WARN", "dev_WARN_ONCE",
 	"pr_debug", "pr_err", "pr_warn", "pr_info", "pr_notice", "might_sleep", "lockdep_assert_held",
 	"lockdep_assert_held_write", "lockdep_assert_held_read", "mutex_unlock", "down_write", "up_write",
 	"down_read", "up_read", NULL,
