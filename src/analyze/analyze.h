@@ -72,7 +72,7 @@ size_t analyze_dir(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, co
 /* What became of a call site of a spec API in the parsed items (coverage.c). */
 typedef enum {
 	SITE_REPLAYED,  /* the engine handed it to the model on some path */
-	SITE_UNREACHED, /* its function is reached by no direct call from a driver callback */
+	SITE_UNREACHED, /* its function is reached by no chain of direct calls from probe or remove */
 	SITE_POINTER,   /* ... and its name is passed as a value: a pointer the engine did not follow */
 	SITE_BOUND,     /* reached, in a directory whose analysis a bound cut short */
 	SITE_PATH,      /* reached, but on no path the engine followed (infeasible, too deep) */

@@ -10,8 +10,9 @@
  * of a spec API in the directory's facts and sorts the ones not marked by
  * reason:
  *
- *   unreached   its function is reached by no chain of direct calls from a
- *               driver callback (the joined drivers' probe, remove, ...);
+ *   unreached   its function is reached by no chain of direct calls from
+ *               the callbacks the analysis replays, the joined drivers' probe
+ *               and remove (shutdown, PM and error handlers are not replayed);
  *   pointer     the same, but the function's name is passed as a value
  *               somewhere in the directory (an IRQ handler, a work
  *               function, an action): reached, if at all, through a
@@ -81,14 +82,15 @@ static bool lookup(const Reach *r, uint32_t file, const char *name, FuncAt *out)
 	return found;
 }
 
-/* Every function of the directory reached by direct calls from a driver
- * callback. */
+/* Every function of the directory reached by direct calls from the
+ * callbacks the analysis replays: probe and remove (driver.c). */
 static void reach_from_drivers(Reach *r, const DriverVec *drivers)
 {
+	static const CallbackRole replayed[] = { ROLE_PROBE, ROLE_REMOVE };
 	for (size_t d = 0; d < drivers->n; d++)
-		for (uint32_t k = 0; k < drivers->v[d].ncallbacks; k++) {
-			const Callback *cb = &drivers->v[d].callbacks[k];
-			for (uint32_t f = 0; cb->func && f < r->nfiles; f++)
+		for (size_t k = 0; k < sizeof replayed / sizeof *replayed; k++) {
+			const Callback *cb = driver_callback(&drivers->v[d], replayed[k]);
+			for (uint32_t f = 0; cb && f < r->nfiles; f++)
 				if (cb->file == &r->files[f])
 					reach(r, f, (uint32_t)(cb->func - r->files[f].funcs));
 		}

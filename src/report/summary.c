@@ -61,7 +61,7 @@ void summary_print(FILE *f, const ScanCounts *t, const BusTable *buses, const Ru
 	if (sites)
 		fprintf(f,
 			"teardown: spec API call sites in the parsed items: %zu, replayed %zu (%.1f%%); not replayed: "
-			"%zu reached by no driver callback, %zu only through a function pointer, %zu in a directory a "
+			"%zu reached from no probe or remove, %zu only through a function pointer, %zu in a directory a "
 			"bound cut short, %zu on no path followed\n",
 			sites, t->api_sites[SITE_REPLAYED], 100.0 * t->api_sites[SITE_REPLAYED] / sites,
 			t->api_sites[SITE_UNREACHED], t->api_sites[SITE_POINTER], t->api_sites[SITE_BOUND],
