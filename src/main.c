@@ -52,6 +52,8 @@ static const char usage_text[] =
 	"                             (teardown check --help)\n"
 	"  explain RULE               what a rule means, an example, the fix, false positives\n"
 	"  maintainers FILE...        FILE's maintainers and lists, from its tree's MAINTAINERS\n"
+	"  spec derive [--new] TREE   the managed (devm_) APIs TREE defines, in data/api.spec\n"
+	"                             syntax: the release each registers and what it calls\n"
 	"\n"
 	"options for scan, list and drivers:\n"
 	"  -j, --jobs N          worker threads (default: online CPUs)\n"
@@ -306,6 +308,8 @@ int main(int argc, char **argv)
 		return explain_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "maintainers"))
 		return maintainers_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "spec"))
+		return spec_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "scan"))
 		return run_scan(argc - 1, argv + 1, &findings_printer);
 	if (!strcmp(cmd, "list"))

@@ -550,9 +550,11 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 
 	Arena arena = { 0 }; /* the findings' strings */
 	FindingVec found = { 0 };
-	if (s->printer->findings)                                   /* analyze */
+	if (s->printer->findings) {                                 /* analyze */
 		c->drivers_partial = analyze_dir(&s->cfg, ds.facts, ds.nfacts, &drivers, &arena, &found,
 						 note_partial, msg);
+		coverage_count(&s->cfg, ds.facts, ds.nfacts, &drivers, c->drivers_partial > 0, c->api_sites);
+	}
 	filter_findings(&s->o->filter, &found, &arena, c);
 	c->findings = found.n;
 	for (size_t i = 0; i < found.n; i++)
@@ -608,6 +610,8 @@ static void merge(ScanCounts *total, const ScanCounts *r)
 	total->findings += r->findings;
 	total->warnings += r->warnings;
 	total->drivers_partial += r->drivers_partial;
+	for (int k = 0; k < SITE_COUNT; k++)
+		total->api_sites[k] += r->api_sites[k];
 	total->latent_hidden += r->latent_hidden;
 	total->notes_hidden += r->notes_hidden;
 }

@@ -129,10 +129,14 @@ typedef struct {
 	Pos pos;
 } CfgNode;
 
+/* What a function definition's declaration says it returns. */
+typedef enum { RETURNS_VALUE, RETURNS_VOID, RETURNS_POINTER } FuncReturns;
+
 /* A function definition. */
 typedef struct {
 	const char *name;
 	bool is_static;
+	uint8_t returns;     /* FuncReturns */
 	const char **params; /* parameter names ("" where unnamed) */
 	uint32_t nparams;
 	Pos start, end;            /* its name, and the end of its body */
@@ -156,6 +160,7 @@ typedef struct {
 	uint32_t start_byte, end_byte;
 	int32_t *argx;   /* the arguments as expressions (FileFacts.exprs), once the
 			    enclosing function's graph is built; NULL before */
+	bool replayed;   /* the engine handed it to the model on some path (analyze/coverage.c) */
 } Call;
 
 /* The driver buses teardown knows: rows of data/drivers.tbl. */

@@ -75,4 +75,21 @@ typedef void PartialFn(void *ctx, const Driver *driver, const char *why);
 size_t analyze_dir(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, const DriverVec *drivers,
 		   Arena *arena, FindingVec *found, PartialFn *partial, void *ctx);
 
+/* What became of a call site of a spec API in the parsed items (coverage.c). */
+typedef enum {
+	SITE_REPLAYED,  /* the engine handed it to the model on some path */
+	SITE_UNREACHED, /* its function is reached by no chain of direct calls from probe or remove */
+	SITE_POINTER,   /* ... and its name is passed as a value: a pointer the engine did not follow */
+	SITE_BOUND,     /* reached, in a directory whose analysis a bound cut short */
+	SITE_PATH,      /* reached, but on no path the engine followed (infeasible, too deep) */
+	SITE_COUNT
+} SiteFate;
+
+extern const char *const site_fate_name[SITE_COUNT];
+
+/* Add to SITES[fate] the call sites of spec APIs in the NFILES FILES of a
+ * directory whose DRIVERS were analysed (PARTIAL: one was cut short). */
+void coverage_count(const AnalyzeConfig *cfg, const FileFacts *files, size_t nfiles, const DriverVec *drivers,
+		    bool partial, size_t *sites);
+
 #endif

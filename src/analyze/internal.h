@@ -435,4 +435,7 @@ void raise_finding(Run *r, const Finding *f, const Trail *rel_trail, const Assum
 /* Report F for this driver, with the whole path's TRAIL and ASSUMED. */
 void report_finding(Run *r, const Finding *f, const Trail *trail, const Assumption *assumed);
 
+/* The engine hands call C to the model (coverage.c): the scan's summary counts it replayed. */
+void coverage_mark(const Call *c);
+
 #endif

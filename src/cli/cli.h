@@ -27,4 +27,7 @@ int explain_main(int argc, char **argv);
 /* teardown maintainers FILE... (maintainers.c): FILE's people and lists. */
 int maintainers_main(int argc, char **argv);
 
+/* teardown spec derive TREE (derive.c): the devres API read from a tree. */
+int spec_main(int argc, char **argv);
+
 #endif

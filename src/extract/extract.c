@@ -135,6 +135,22 @@ static bool has_static(Ctx *c, TSNode n)
 	return false;
 }
 
+/* A pointer declarator around the function declarator returns a pointer;
+ * else the type says void or something else. */
+static FuncReturns returns_of(Ctx *c, TSNode n)
+{
+	TSNode d = ts_node_child_by_field_id(n, S.f_declarator);
+	while (!ts_node_is_null(d) && ts_node_symbol(d) == S.parenthesized_declarator)
+		d = ts_node_named_child(d, 0);
+	if (!ts_node_is_null(d) && ts_node_symbol(d) == S.pointer_declarator)
+		return RETURNS_POINTER;
+	TSNode t = ts_node_child_by_field_id(n, S.f_type);
+	if (!ts_node_is_null(t) && ts_node_end_byte(t) - ts_node_start_byte(t) == 4 &&
+	    !memcmp(c->src + ts_node_start_byte(t), "void", 4))
+		return RETURNS_VOID;
+	return RETURNS_VALUE;
+}
+
 static void on_function(Ctx *c, TSNode n)
 {
 	TSNode fdecl = { 0 };
@@ -145,6 +161,7 @@ static void on_function(Ctx *c, TSNode n)
 	Func fn = {
 		.name = token_of(c, name),
 		.is_static = has_static(c, n),
+		.returns = (uint8_t)returns_of(c, n),
 		.start = pos_of(name), /* not of n: error recovery may glue junk before it */
 		.end = end_of(n),
 		.body_start = ts_node_start_byte(body),

@@ -99,6 +99,7 @@ typedef struct {
 	size_t findings;
 	size_t warnings; /* findings above note: they decide the exit status */
 	size_t drivers_partial;
+	size_t api_sites[SITE_COUNT]; /* call sites of spec APIs in the parsed items, by fate */
 	size_t latent_hidden; /* latent warnings left out (no --latent) */
 	size_t notes_hidden;  /* notes left out (no --notes) */
 	size_t notices_hidden; /* per-file and per-driver notices left out (-q) */

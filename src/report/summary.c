@@ -56,6 +56,17 @@ void summary_print(FILE *f, const ScanCounts *t, const BusTable *buses, const Ru
 	else
 		fprintf(f, "teardown: semantics %s (%s)\n", rs->profile,
 			!strcmp(rs->profile_from, "option") ? "--semantics" : "default: not in a kernel tree");
+	size_t sites = 0;
+	for (int k = 0; k < SITE_COUNT; k++)
+		sites += t->api_sites[k];
+	if (sites)
+		fprintf(f,
+			"teardown: spec API call sites in the parsed items: %zu, replayed %zu (%.1f%%); not replayed: "
+			"%zu reached from no probe or remove, %zu only through a function pointer, %zu in a directory a "
+			"bound cut short, %zu on no path followed\n",
+			sites, t->api_sites[SITE_REPLAYED], 100.0 * t->api_sites[SITE_REPLAYED] / sites,
+			t->api_sites[SITE_UNREACHED], t->api_sites[SITE_POINTER], t->api_sites[SITE_BOUND],
+			t->api_sites[SITE_PATH]);
 	fprintf(f, "teardown: parse errors: %.3f%% of parsed bytes\n",
 		t->bytes_parsed ? 100.0 * t->error_bytes / t->bytes_parsed : 0.0);
 	fprintf(f, "teardown: %.2f s wall, %.2f s CPU, %d threads, peak memory %.1f MiB\n", rs->wall,
@@ -91,6 +102,10 @@ json_t *summary_json(const ScanCounts *t, const BusTable *buses, const RunStats 
 	json_object_set_new(j, "error_bytes", json_integer((json_int_t)t->error_bytes));
 	json_object_set_new(j, "drivers", drivers);
 	json_object_set_new(j, "drivers_partial", json_integer((json_int_t)t->drivers_partial));
+	json_t *sites = json_object();
+	for (int k = 0; k < SITE_COUNT; k++)
+		json_object_set_new(sites, site_fate_name[k], json_integer((json_int_t)t->api_sites[k]));
+	json_object_set_new(j, "api_call_sites", sites);
 	if (json_array_size(generic)) /* absent when every bus has its own sequence */
 		json_object_set_new(j, "modelled_as_generic", generic);
 	else
