@@ -8,7 +8,10 @@
 # temporary directory; the fixed code is scanned and must have no finding
 # of the rule at an expected place, then the patch is applied with
 # `patch -p1` and the scan must report the rule at every expected place.
-# No kernel file is kept: the copies live under mktemp.
+# A patch whose header has `known: REASON` is a fix the tool misses today,
+# for REASON: its failure is reported as known, and its passing fails the
+# test, so that the mark goes once the gap is closed (check-known-to-fail's
+# rule).  No kernel file is kept: the copies live under mktemp.
 #   usage: tests/real/fixes.sh [PATCH...]   (default: every patch)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,7 +40,7 @@ for f in json.load(open(sys.argv[1]))["findings"]:
 
 for p in "$@"; do
 	name=$(basename "$p" .patch)
-	tree=$(field tree "$p") dir=$(field dir "$p") rule=$(field rule "$p")
+	tree=$(field tree "$p") dir=$(field dir "$p") rule=$(field rule "$p") known=$(field known "$p")
 	mapfile -t expect < <(field expect "$p")
 	if [ -z "$tree" ] || [ -z "$dir" ] || [ -z "$rule" ] || [ ${#expect[@]} -eq 0 ]; then
 		echo "  $name: FAIL: header lacks tree:, dir:, rule: or expect:"; fail=1; continue
@@ -46,10 +49,10 @@ for p in "$@"; do
 	rm -rf "$work/src" && mkdir -p "$work/src/$dir"
 	find "$src/$dir" -maxdepth 1 -type f -exec cp {} "$work/src/$dir/" \;
 	before=$(findings "$tree" "$dir" "$rule")
-	ok=1
+	ok=1 why=
 	for e in "${expect[@]}"; do
 		if grep -qx "$e" <<<"$before"; then
-			echo "  $name: FAIL: $rule already reported at $e on the fixed code"; ok=0
+			why+=" $rule already reported at $e on the fixed code;"; ok=0
 		fi
 	done
 	if ! (cd "$work/src" && patch -s -p1) <"$p"; then
@@ -58,13 +61,19 @@ for p in "$@"; do
 	after=$(findings "$tree" "$dir" "$rule")
 	for e in "${expect[@]}"; do
 		if ! grep -qx "$e" <<<"$after"; then
-			echo "  $name: FAIL: $rule not reported at $e once the bug is back"; ok=0
+			why+=" $rule not reported at $e once the bug is back;"; ok=0
 		fi
 	done
-	if [ $ok = 1 ]; then
+	if [ -n "$known" ]; then
+		if [ $ok = 1 ]; then
+			echo "  $name: FAIL: known to fail ($known), but passes: drop its known: line"; fail=1
+		else
+			echo "  $name: known to fail ($why): $known"
+		fi
+	elif [ $ok = 1 ]; then
 		echo "  $name: $rule silent on the fix, reported at ${expect[*]} on the bug"
 	else
-		echo "  $name: after the patch: ${after:-no $rule finding}" | tr '\n' ' '; echo
+		echo "  $name: FAIL:$why after the patch: ${after:-no $rule finding}" | tr '\n' ' '; echo
 		fail=1
 	fi
 done
