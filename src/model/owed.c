@@ -61,28 +61,30 @@ void action_unregistered(Model *m, const char *fn, const char *data, const Model
 	dry_end(m);
 }
 
-void owe_res(Model *m, Res *r)
+/* Mark what a release in the dry replay names (WHAT: OWED and OWED_BY of
+ * a resource or an IRQ) as owed, if it is the driver's to release. */
+static void owe(Model *m, bool drivers, const char *what, bool *owed, Transition **owed_by)
 {
-	if (r->state != RES_LIVE || r->managed) {
-		step_effect(m, "%s is not the driver's to release: nothing owed", r->sym);
+	if (!drivers) {
+		step_effect(m, "%s is not the driver's to release: nothing owed", what);
 		return;
 	}
-	r->owed = true;
-	step_unref(r->owed_by);
-	r->owed_by = step_ref(m->dry_by);
-	step_effect(m, "the unregistered action would release %s: the driver still owes it", r->sym);
+	*owed = true;
+	step_unref(*owed_by);
+	*owed_by = step_ref(m->dry_by);
+	step_effect(m, "the unregistered action would release %s: the driver still owes it", what);
+}
+
+void owe_res(Model *m, Res *r)
+{
+	owe(m, r->state == RES_LIVE && !r->managed, r->sym, &r->owed, &r->owed_by);
 }
 
 void owe_irq(Model *m, Irq *q)
 {
-	if (q->state != IRQ_LIVE || q->managed) {
-		step_effect(m, "IRQ %s is not the driver's to free: nothing owed", q->irq);
-		return;
-	}
-	q->owed = true;
-	step_unref(q->owed_by);
-	q->owed_by = step_ref(m->dry_by);
-	step_effect(m, "the unregistered action would free IRQ %s: the driver still owes it", q->irq);
+	char what[200];
+	snprintf(what, sizeof what, "IRQ %s", q->irq);
+	owe(m, q->state == IRQ_LIVE && !q->managed, what, &q->owed, &q->owed_by);
 }
 
 /* WHAT (a resource or an IRQ, acquired at ACQUIRED) is still live and
@@ -91,8 +93,10 @@ void owe_irq(Model *m, Irq *q)
 static void owed_leak(Model *m, const char *what, Transition *acquired, Transition *owed_by, const char *when)
 {
 	bool own_step = !m->cur;
-	if (own_step)
-		step_begin(m, owed_by ? &owed_by->pub.origin : NULL, "%s", when);
+	if (own_step) {
+		step_begin(m, owed_by ? &owed_by->pub.origin : NULL, "the path %s", when);
+		step_effect(m, "%s can no longer be released", what);
+	}
 	finding_raise(m, SEV_WARNING, RULE_DEVM_ACTION_LEAK, EVIDENCE(acquired, owed_by),
 		      "%s is never released: devm_add_action() failed at line %d, so the action that would"
 		      " release it was never registered, and the path %s without releasing it"
