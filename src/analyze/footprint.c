@@ -33,6 +33,9 @@
 
 #include "analyze/internal.h"
 
+/* Reads a replay may log before its own are compacted again. */
+enum { COMPACT_SLACK = 4096 };
+
 static _Thread_local ReadLog *logging;
 
 void footprint_log(ReadLog *log)
@@ -74,7 +77,7 @@ void footprint_note(ReadKind kind, Key obj, const char *field)
 	 * innermost replay's reads once each as the log grows. */
 	if (logging->reads.n >= logging->compact_at) {
 		size_t n = compact(logging->marks.v[logging->marks.n - 1]);
-		logging->compact_at = 2 * n > n + 4096 ? 2 * n : n + 4096;
+		logging->compact_at = n > COMPACT_SLACK ? 2 * n : n + COMPACT_SLACK;
 	}
 }
 
@@ -83,8 +86,8 @@ void footprint_begin(void)
 	if (!logging)
 		return;
 	VEC_PUSH(&logging->marks, logging->reads.n);
-	if (logging->compact_at < logging->reads.n + 4096)
-		logging->compact_at = logging->reads.n + 4096;
+	if (logging->compact_at < logging->reads.n + COMPACT_SLACK)
+		logging->compact_at = logging->reads.n + COMPACT_SLACK;
 }
 
 void footprint_end(Reads *into)
@@ -101,7 +104,9 @@ void footprint_end(Reads *into)
 
 void footprint_replay(const Reads *fp)
 {
-	for (size_t i = 0; logging && logging->marks.n && i < fp->n; i++)
+	if (!logging || !logging->marks.n)
+		return;
+	for (size_t i = 0; i < fp->n; i++)
 		VEC_PUSH(&logging->reads, fp->v[i]);
 }
 

@@ -569,10 +569,12 @@ static int fact_order(const Facts *a, const Facts *b)
 
 Heap *heap_rebase(Heap *cur, Heap *base, Heap *out)
 {
-	if (cur == base || out == base || heap_equal(cur, base) || heap_equal(out, base)) {
-		Heap *h = cur == base || heap_equal(cur, base) ? out : cur;
-		h->refs++;
-		return h;
+	/* The caller's heap is the summary's (the outcome as it is), or the
+	 * replay changed nothing (the caller's heap as it is). */
+	Heap *whole = heap_equal(cur, base) ? out : heap_equal(out, base) ? cur : NULL;
+	if (whole) {
+		whole->refs++;
+		return whole;
 	}
 	Heap *h = heap_new();
 	VEC(Slot) slots = { 0 };
