@@ -11,8 +11,11 @@
  * remove and every callback receive:
  *
  *   probe(dev)  → every outcome (state, return value)
- *     return value can be non-zero → model_probe_fails
- *     return value can be 0        → model_remove → remove(dev) → model_unbind
+ *     return value can fail        → model_probe_fails
+ *     return value can bind        → model_remove → remove(dev) → model_unbind
+ *
+ * (0 binds; on a bus whose core turns a positive return into success, as
+ * local_pci_probe does, so does any value above 0.)
  *
  * Findings arrive through the model's observer while the paths are
  * replayed; each is kept once per driver (rule and place), with the
@@ -304,19 +307,21 @@ void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverRep
 	Outs probed = { 0 };
 	exec_function(&r, NULL, probe->file, probe->func, args, nargs, key_of(0, "probe", 0), s0, &probed);
 
+	/* Which returns bind is the bus's rule (drivers.tbl `binds`). */
 	Val zero = val_int(0);
+	ExprOp binds = d->bus->binds_positive ? OP_GE : OP_EQ, fails = d->bus->binds_positive ? OP_LT : OP_NE;
 	for (size_t i = 0; i < probed.n; i++) {
 		PState *st = &probed.v[i].st;
 		const Val *ret = &probed.v[i].ret;
-		int ok = val_compare(&r, st, OP_EQ, ret, &zero);
+		int ok = val_compare(&r, st, binds, ret, &zero);
 		if (ok != 1) {
 			PState s = pstate_clone(st);
-			if (ok == 0 || val_assume_compare(&r, &s, OP_NE, ret, &zero, true))
+			if (ok == 0 || val_assume_compare(&r, &s, fails, ret, &zero, true))
 				finish(&r, s, model_probe_fails, &at_driver);
 			else
 				pstate_free(&s);
 		}
-		if (ok == 0 || (ok < 0 && !val_assume_compare(&r, st, OP_EQ, ret, &zero, true)))
+		if (ok == 0 || (ok < 0 && !val_assume_compare(&r, st, binds, ret, &zero, true)))
 			continue;
 		PState s = pstate_clone(st);
 		r.cur = &s;

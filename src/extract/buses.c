@@ -5,8 +5,8 @@
  * and what the driver core does with each (its role: the analysis replays
  * probe, then remove), and which macros or functions register them is
  * kernel knowledge that grows with every bus a user cares about, so it is a
- * table, not code.  This file interprets its three record kinds (bus,
- * field, register).
+ * table, not code.  This file interprets its four record kinds (bus,
+ * field, register, binds).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,7 +41,7 @@ static const char *read_line(const DataLine *l, void *ctx)
 		if (t->nbuses == MAX_BUSES)
 			return "too many buses (MAX_BUSES in extract.h)";
 		t->buses = xrealloc(t->buses, (t->nbuses + 1) * sizeof *t->buses);
-		t->buses[t->nbuses++] = (Bus){ xstrdup(l->field[1]), xstrdup(l->field[2]), NULL, NULL, 0 };
+		t->buses[t->nbuses++] = (Bus){ xstrdup(l->field[1]), xstrdup(l->field[2]), NULL, NULL, 0, false };
 		return NULL;
 	}
 	Bus *bus = l->nfields > 1 ? find_bus(t, l->field[1]) : NULL;
@@ -71,7 +71,14 @@ static const char *read_line(const DataLine *l, void *ctx)
 		strset_add(&t->registers, l->field[2], (void *)(intptr_t)(arg + 1));
 		return NULL;
 	}
-	return "unknown record (expected bus, field or register)";
+	if (!strcmp(kind, "binds")) {
+		bool positive = l->nfields == 3 && !strcmp(l->field[2], "nonnegative");
+		if (l->nfields != 3 || (!positive && strcmp(l->field[2], "zero")))
+			return "expected: binds BUS zero|nonnegative";
+		bus->binds_positive = positive;
+		return NULL;
+	}
+	return "unknown record (expected bus, field, register or binds)";
 }
 
 int bus_table_load(BusTable *t)

@@ -24,6 +24,7 @@ struct Bus {
 	const char **fields;     /* callback field paths: "probe", "driver.pm" */
 	CallbackRole *roles;     /* each field's role */
 	int nfields;
+	bool binds_positive;     /* a probe returning > 0 binds too (PCI) */
 };
 
 /* The tables of data/drivers.tbl, loaded once. */
