@@ -865,7 +865,10 @@ static void exec_api(Run *r, const Frame *fr, const SpecEntry *e, const Call *c,
 	if (e->flags & SPEC_PURE)
 		for (uint32_t i = 0; i < nargs; i++)
 			k = key_mix(k, val_hash(&args[i]));
-	bool fork = used && e->ret != RET_NONE;
+	/* A result the driver ignores is taken to succeed, but for the add of
+	 * a devm action: the model knows what its failure leaves behind
+	 * (devm-action-leak), tested or not. */
+	bool fork = (used || e->event == EV_ACTION_ADD) && e->ret != RET_NONE;
 	for (int w = 0; w < (fork ? 2 : 1); w++) {
 		ModelOutcome o = w ? MODEL_FAILURE : MODEL_SUCCESS;
 		PState s = w + 1 < (fork ? 2 : 1) ? pstate_clone(&st) : st;

@@ -827,13 +827,17 @@ void exec_callbacks(Run *r, const Frame *fr, PState st, PStates *out)
 	while (model_next_callback(st.m, &cb)) {
 		const FileFacts *ff;
 		const Func *fn = callback_function(r, cb.function, &ff);
-		if (!fn || (fr && fr->depth >= r->cfg->inline_depth))
+		if (!fn || (fr && fr->depth >= r->cfg->inline_depth)) {
+			model_callback_done(st.m);
 			continue;
+		}
 		Val data = val_from_name(r, cb.data);
 		Outs outs = { 0 };
 		exec_function(r, fr, ff, fn, &data, 1, key_of(0xcb, cb.function, 0), st, &outs);
-		for (size_t i = 0; i < outs.n; i++)
+		for (size_t i = 0; i < outs.n; i++) {
+			model_callback_done(outs.v[i].st.m);
 			exec_callbacks(r, fr, outs.v[i].st, out);
+		}
 		VEC_FREE(&outs);
 		return;
 	}

@@ -431,8 +431,14 @@ void state_collect(Run *r, PState *s, Key ctx, const Val *extra)
 		h->nfacts = k;
 		h->facts_ok = false;
 	}
+	/* Forgetting the last pointer to a resource can raise a finding
+	 * (devm-action-leak), which takes its path from the run's current
+	 * state: this one, not whichever state ran last. */
 	Holders hs = { r, &held, ctx };
+	const PState *was = r->cur;
+	r->cur = s;
 	model_forget_unheld(s->m, still_held, &hs);
+	r->cur = was;
 	free(held.v);
 }
 

@@ -305,13 +305,20 @@ static void leak_checks(Model *m)
 {
 	for (int i = 0; i < m->nres; i++) {
 		const Res *r = &m->res[i];
-		if (r->state == RES_LIVE && !r->managed && r->binding == m->binding)
+		if (r->state != RES_LIVE || r->managed || r->binding != m->binding)
+			continue;
+		if (r->owed) {
+			owed_res_leak(m, r, "reached the end of the binding");
+		} else {
 			finding_raise(m, SEV_WARNING, RULE_RESOURCE_LEAK, EVIDENCE(r->acquired),
 				      "%s from %s is never released", r->sym, r->by->name);
+		}
 	}
 	for (int i = 0; i < m->nirqs; i++) {
 		const Irq *q = &m->irqs[i];
-		if (q->state == IRQ_LIVE && !q->managed && q->binding == m->binding)
+		if (q->state == IRQ_LIVE && !q->managed && q->binding == m->binding && q->owed)
+			owed_irq_leak(m, q, "reached the end of the binding");
+		else if (q->state == IRQ_LIVE && !q->managed && q->binding == m->binding)
 			finding_raise(m, SEV_WARNING, RULE_RESOURCE_LEAK, EVIDENCE(q->requested),
 				      "IRQ %s (dev_id %s) from %s is still requested after the driver is gone",
 				      q->irq, q->dev_id ? q->dev_id : "NULL", q->by->name);

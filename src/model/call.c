@@ -88,6 +88,11 @@ int model_call_shown(Model *m, const char *name, const char *const *args, const 
 		step_end(m);
 		return 1;
 	}
+	if (m->dry && e->event != EV_RELEASE && e->event != EV_IRQ_FREE) {
+		step_effect(m, "in the action of a failed devm_add_action: not run");
+		step_end(m);
+		return 1;
+	}
 	if (outcome == MODEL_UNKNOWN)
 		outcome = result_fails(e, result) ? MODEL_FAILURE : MODEL_SUCCESS;
 	const char *bound = result && !looks_like_value(result) ? result : NULL;

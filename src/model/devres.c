@@ -256,7 +256,7 @@ void devres_action_call(Model *m, const SpecEntry *e, const char *const *args, i
 				step_effect(m, "add failed: %s(%s) runs now", fn, data);
 				job_push_call(m, fn, data, origin);
 			} else {
-				step_effect(m, "add failed, nothing registered");
+				action_unregistered(m, fn, data, origin);
 			}
 			return;
 		}

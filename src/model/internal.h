@@ -148,7 +148,9 @@ typedef enum { RES_LIVE, RES_FREED, RES_WRONGLY_FREED } ResState;
 	KEY(ResState, state)                                                         \
 	SAME(bool, managed)                                                          \
 	SAME(int, binding)          /* binding it was acquired in (0: outside any) */ \
-	EVIDENCE(acquired) EVIDENCE(released)
+	SAME(bool, owed)            /* a devm action that failed to register would */ \
+				    /* have released it (devm-action-leak) */        \
+	EVIDENCE(acquired) EVIDENCE(released) EVIDENCE(owed_by)
 
 typedef struct Res { STATE_STRUCT(RES_FIELDS) } Res;
 
@@ -164,7 +166,8 @@ typedef enum { IRQ_LIVE, IRQ_FREED, IRQ_WRONGLY_FREED } IrqState;
 	SAME(bool, disabled)        /* IRQF_NO_AUTOEN or disable_irq: no handler runs */ \
 	KEY(IrqState, state)                                                         \
 	SAME(int, binding)                                                           \
-	EVIDENCE(requested) EVIDENCE(freed)
+	SAME(bool, owed)            /* as Res.owed */                                \
+	EVIDENCE(requested) EVIDENCE(freed) EVIDENCE(owed_by)
 
 typedef struct Irq { STATE_STRUCT(IRQ_FIELDS) } Irq;
 
@@ -205,6 +208,9 @@ typedef struct BusStep {
 	PART(Node, node)            /* JOB_NODE: unlinked, waiting for its release */ \
 	SAME(const char *, fn)      /* JOB_CALL: a driver callback to run now */     \
 	SAME(const char *, data)                                                     \
+	SAME(bool, unregistered)    /* JOB_CALL: the action of a failed */           \
+				    /* devm_add_action, run only to learn what it */  \
+				    /* would have released (the model's dry mode) */ \
 	ASIDE(ModelOrigin, origin)  /* the event that queued it: evidence */         \
 	EVIDENCE(why)               /* JOB_CALL: the transition that queued it */
 
@@ -275,7 +281,12 @@ typedef struct MsiDomain { STATE_STRUCT(DOMAIN_FIELDS) } MsiDomain;
 	SAME(int, releasing_all)    /* devres_release_all in progress */             \
 	KEY(int, atomic)            /* lock depth */                                 \
 	SAME(int, handler)          /* hard IRQ handler depth */                     \
+	KEY(bool, dry)              /* replaying an unregistered action: releases */ \
+				    /* only mark what they would release as owed, */  \
+				    /* nothing else happens (a key: summaries of a */ \
+				    /* dry replay are not a real one's) */           \
 	EVIDENCE(atomic_by)                                                          \
+	EVIDENCE(dry_by)            /* the failed devm_add_action */                 \
 	PART(PciState, pci)                                                          \
 	PART(MsiDomain, domain)                                                      \
 	LIST(Node, nodes, EACH)                                                      \
@@ -328,6 +339,15 @@ void devres_group_call(Model *m, const SpecEntry *e, const char *const *args, in
 void devres_action_call(Model *m, const SpecEntry *e, const char *const *args, int nargs,
 			ModelOutcome outcome, const ModelOrigin *origin);
 
+/* owed.c: what a failed devm_add_action leaves the driver to release */
+void action_unregistered(Model *m, const char *fn, const char *data, const ModelOrigin *origin);
+void dry_begin(Model *m, Transition *why);
+void dry_end(Model *m);
+void owe_res(Model *m, Res *r);
+void owe_irq(Model *m, Irq *q);
+/* R or Q, owed and still live, can no longer be released: WHEN says why. */
+void owed_res_leak(Model *m, const Res *r, const char *when);
+void owed_irq_leak(Model *m, const Irq *q, const char *when);
 /* release.c: running the job stack, node release effects */
 void job_push_node(Model *m, const Node *node, const ModelOrigin *origin);
 void job_push_call(Model *m, const char *fn, const char *data, const ModelOrigin *origin);

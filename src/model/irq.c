@@ -131,6 +131,14 @@ void irq_free_call(Model *m, const SpecEntry *e, const char *const *args, int na
 	if (!dev_id)
 		dev_id = intern(m->pool, "NULL");
 	bool managed = e->flags & SPEC_MANAGED;
+	if (m->dry) {
+		int q = managed ? -1 : find_irq(m, irq, vector, dev_id, true, false);
+		if (q >= 0)
+			owe_irq(m, &m->irqs[q]);
+		else
+			step_effect(m, "IRQ %s (dev_id %s) not live and unmanaged: nothing owed", irq, dev_id);
+		return;
+	}
 	if (managed) {
 		int node = -1, tries = known_irq(m, irq, vector, dev_id) ? 1 : 2;
 		for (int t = 0; t < tries && node < 0; t++)

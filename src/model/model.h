@@ -93,6 +93,8 @@ typedef struct ModelCallback {
 	const char *function;
 	const char *data;
 	ModelOrigin origin;       /* where it was registered */
+	bool unregistered;        /* the action of a failed devm_add_action, replayed */
+				  /* only to learn what it would release (owed.c) */
 } ModelCallback;
 
 typedef struct Profile Profile;
@@ -185,6 +187,9 @@ void model_enter_handler(Model *m, const ModelOrigin *origin);
 void model_leave_handler(Model *m, const ModelOrigin *origin);
 
 bool model_next_callback(Model *m, ModelCallback *callback);
+/* The callback model_next_callback handed out has returned (or was not
+ * replayed): the model leaves the dry mode of an unregistered action. */
+void model_callback_done(Model *m);
 
 /* Findings of this state's history (not part of equality). */
 int model_finding_count(const Model *m);

@@ -109,10 +109,14 @@ bool jobs_run(Model *m, ModelCallback *callback)
 			step_unref(j.node.step);
 			break;
 		case JOB_CALL:
-			step_unref(j.why);
+			if (j.unregistered)
+				dry_begin(m, j.why);
+			else
+				step_unref(j.why);
 			callback->function = j.fn;
 			callback->data = j.data;
 			callback->origin = j.origin;
+			callback->unregistered = j.unregistered;
 			return true;
 		}
 	}
@@ -123,4 +127,10 @@ bool model_next_callback(Model *m, ModelCallback *callback)
 {
 	model_changed(m);
 	return jobs_run(m, callback);
+}
+
+void model_callback_done(Model *m)
+{
+	model_changed(m);
+	dry_end(m);
 }

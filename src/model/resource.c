@@ -98,6 +98,13 @@ void release_call(Model *m, const SpecEntry *e, const char *const *args, int nar
 	}
 	sym = intern(m->pool, sym);
 	int r = find_res(m, sym);
+	if (m->dry) {
+		if (r >= 0 && !(e->flags & SPEC_MANAGED))
+			owe_res(m, &m->res[r]);
+		else
+			step_effect(m, "%s not tracked: nothing owed", sym);
+		return;
+	}
 	if (e->flags & SPEC_MANAGED) {
 		release_managed(m, e, sym, r);
 		return;
@@ -175,7 +182,10 @@ void model_forget_unheld(Model *m, bool (*held)(void *ctx, const char *sym), voi
 			m->res[k++] = *r;
 		} else {
 			to[i] = -1;
+			if (r->owed && r->state == RES_LIVE)
+				owed_res_leak(m, r, "dropped the last pointer to it");
 			step_unref(r->acquired);
+			step_unref(r->owed_by);
 			step_unref(r->released);
 		}
 	}

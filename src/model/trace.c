@@ -267,14 +267,18 @@ static int run_callbacks(Replay *r)
 		if (at < 0) {
 			fprintf(r->out, "%d: callback %s(%s): no body in the trace, nothing replayed\n",
 				cb.origin.line, cb.function, cb.data);
+			model_callback_done(r->m);
 			continue;
 		}
 		if (r->depth == MAX_CALLBACK_DEPTH)
 			return fail(r->err, r->errlen, r->t->path, cb.origin.line, "callbacks nest too deep");
-		fprintf(r->out, "%d: callback %s(%s) runs\n", cb.origin.line, cb.function, cb.data);
+		fprintf(r->out, "%d: callback %s(%s) %s\n", cb.origin.line, cb.function, cb.data,
+			cb.unregistered ? "replayed dry: it was never registered, its releases only mark what is owed"
+			: "runs");
 		r->depth++;
 		int rc = replay_range(r, at + 1, r->t->lines.v[at].end, r->t->lines.v[at].name);
 		r->depth--;
+		model_callback_done(r->m);
 		if (rc)
 			return rc;
 	}
