@@ -204,8 +204,14 @@ static Lval lv_from(Run *r, const Frame *fr, int32_t e, PState *s, const Val *ba
 	case EX_NAME:
 		return name_lvalue(r, fr, e);
 	case EX_MEMBER:
-		if (x->arrow)
+		if (x->arrow) {
+			/* A pointer the driver goes through is not NULL from
+			 * here on (it would have oopsed): remove()'s `if (!priv)`
+			 * after probe wrote priv->x is decided. */
+			if (basev->kind == V_SYM)
+				(void)val_assume(r, s, basev, true);
 			return (Lval){ .kind = LV_SLOT, .obj = obj_of(r, basev), .field = text_at(fr, e) };
+		}
 		return (Lval){ .kind = LV_SLOT, .obj = object_at(r, basel), .field = text_at(fr, e) };
 	case EX_INDEX: {
 		/* A pointer in the slot: the array it points at; else an embedded array. */
@@ -312,6 +318,15 @@ static Val binary(Run *r, const Frame *fr, PState *s, int32_t e, ExprOp op, cons
 		if (ok)
 			return val_int(n);
 	}
+	/* Flags that start at 0 (zeroed memory, `tp->flags = 0`): `0 | FLAG`
+	 * is a value whose every bit is known, so a later `& FLAG` (here or in
+	 * remove()) is decided; the fold below would leave it text. */
+	const Val *zero = a->kind == V_INT && a->n == 0 ? a : b->kind == V_INT && b->n == 0 ? b : NULL;
+	const Val *flag = zero == a ? b : a;
+	if (zero && flag->kind == V_NAMED && op == OP_OR)
+		return val_with_bits(r, s, zero, val_name(r, s, flag), true);
+	if (zero && flag->kind == V_NAMED && op == OP_AND)
+		return val_int(0);
 	if (constant(a) && constant(b))
 		return named(r, "(%s%s%s)", val_name(r, s, a), op_text(op), val_name(r, s, b));
 	/* Flags: `flags | FLAG`, `flags & ~FLAG`, `flags & FLAG`. */
@@ -1022,8 +1037,11 @@ static void ev_lvalue_base(Run *r, const Frame *fr, int32_t e, PState st, LvResu
 	if (base_by_value(x)) {
 		Results rs = { 0 };
 		ev(r, fr, x->a, st, &rs);
+		/* The lvalue first: going through a pointer can change the
+		 * state (it is not NULL from there on), which is then taken. */
 		for (size_t i = 0; i < rs.n; i++) {
-			LvRes l = { rs.v[i].st, lv_from(r, fr, e, &rs.v[i].st, &rs.v[i].v, NULL, NULL) };
+			Lval lv = lv_from(r, fr, e, &rs.v[i].st, &rs.v[i].v, NULL, NULL);
+			LvRes l = { rs.v[i].st, lv };
 			VEC_PUSH(out, l);
 		}
 		VEC_FREE(&rs);
@@ -1047,7 +1065,8 @@ static void ev_lvalue_base(Run *r, const Frame *fr, int32_t e, PState st, LvResu
 			iv = rs.v[0].v;
 			VEC_FREE(&rs);
 		}
-		LvRes l = { s, lv_from(r, fr, e, &s, NULL, &bl.v[i].lv, &iv) };
+		Lval lv = lv_from(r, fr, e, &s, NULL, &bl.v[i].lv, &iv);
+		LvRes l = { s, lv };
 		VEC_PUSH(out, l);
 	}
 	VEC_FREE(&bl);

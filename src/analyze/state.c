@@ -620,6 +620,16 @@ typedef struct {
 } Widened;
 typedef VEC(Widened) Widenings;
 
+/* Remember what both values of a slot or local the join widened to K
+ * are known to be, when anything is (`err` 0 on both sides stays 0: the
+ * request that set it succeeded on each). */
+static void widen(Run *r, Widenings *w, Key k, const PState *a, const Val *va, const PState *b, const Val *vb)
+{
+	Widened x = { k, val_hull(r, a, va, b, vb) };
+	if (x.hull.nonzero || x.hull.lo != INT64_MIN || x.hull.hi != INT64_MAX)
+		VEC_PUSH(w, x);
+}
+
 static Facts facts_hull(const Facts *a, const Facts *b)
 {
 	Facts f = facts_default(a->key);
@@ -654,6 +664,7 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 {
 	PState j = { .m = model_clone(b->m), .trail = b->trail, .assumed = b->assumed ? b->assumed : a->assumed };
 	Heap *x = a->h, *y = b->h;
+	Widenings widened = { 0 };
 	if (x == y || heap_equal(x, y)) {
 		j.h = y;
 		y->refs++;
@@ -664,7 +675,6 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 	/* Slots that differ get a symbol of the join; what both values are
 	 * known to be (an interval, non-zero) is given to it once the heap is
 	 * whole. */
-	Widenings widened = { 0 };
 	/* slots: a merge of the two sorted arrays */
 	for (uint32_t i = 0, k = 0; i < x->nslots || k < y->nslots;) {
 		int c = i >= x->nslots ? 1 : k >= y->nslots ? -1 : slot_cmp(x->slots[i].obj, x->slots[i].field, &y->slots[k]);
@@ -679,11 +689,8 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 			else {
 				const KeyInfo *ki = key_info(r, init.key);
 				v = joined(r, 0x701, key_of(s->obj, s->field, 0x701), ki ? ki->name : s->field);
-				if (c == 0) {
-					Widened w = { v.key, val_hull(r, a, &x->slots[i].v, b, &y->slots[k].v) };
-					if (w.hull.nonzero || w.hull.lo != INT64_MIN || w.hull.hi != INT64_MAX)
-						VEC_PUSH(&widened, w); /* something is known of both */
-				}
+				if (c == 0)
+					widen(r, &widened, v.key, a, &x->slots[i].v, b, &y->slots[k].v);
 			}
 		}
 		if (h->nslots == h->capslots) {
@@ -715,20 +722,25 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 		}
 		i++, k++;
 	}
-	for (size_t i = 0; i < widened.n; i++)
-		sym_assume_hull(r, &j, widened.v[i].k, &widened.v[i].hull);
-	VEC_FREE(&widened);
 locals:
 	for (uint32_t i = 0; i < a->nloc; i++) {
 		const Val *w = local_get(b, a->loc[i].idx);
 		if (w && val_equal(w, &a->loc[i].v))
 			local_set(&j, a->loc[i].idx, *w);
-		else
-			local_set(&j, a->loc[i].idx, joined(r, site, a->loc[i].idx + 1u, "local"));
+		else {
+			Val v = joined(r, site, a->loc[i].idx + 1u, "local");
+			local_set(&j, a->loc[i].idx, v);
+			if (w)
+				widen(r, &widened, v.key, a, &a->loc[i].v, b, w);
+		}
 	}
 	for (uint32_t i = 0; i < b->nloc; i++)
 		if (!local_get(a, b->loc[i].idx))
 			local_set(&j, b->loc[i].idx, joined(r, site, b->loc[i].idx + 1u, "local"));
+	/* Given once the heap is whole: a local's facts live in it too. */
+	for (size_t i = 0; i < widened.n; i++)
+		sym_assume_hull(r, &j, widened.v[i].k, &widened.v[i].hull);
+	VEC_FREE(&widened);
 	if (b->nloops) {
 		j.loops = xmalloc(b->nloops * sizeof *j.loops);
 		memcpy(j.loops, b->loops, b->nloops * sizeof *j.loops);

@@ -31,6 +31,7 @@
  * (`-ENOMEM`) to lie in [-4095, -1].
  */
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "analyze/internal.h"
@@ -539,8 +540,16 @@ Val val_with_bits(Run *r, PState *s, const Val *v, const char *mask, bool set)
 	if (set)
 		add_ne(f, 0);
 	f->pclass = P_ANY;
+	/* A value whose every bit is known is named by them, as the text it
+	 * was (`(0|IRQF_SHARED)` handed to request_irq says it is shared). */
 	const KeyInfo *ki = v->kind == V_SYM ? key_info(r, v->key) : NULL;
-	key_register(r, k, K_SYM, ki ? ki->name : "flags", NULL);
+	const char *name = ki ? ki->name : "flags";
+	char buf[200];
+	if (f->closed) {
+		snprintf(buf, sizeof buf, set ? "(%s|%s)" : "(%s&~%s)", ki ? ki->name : "0", mask);
+		name = buf;
+	}
+	key_register(r, k, K_SYM, name, NULL);
 	return val_sym(k);
 }
 
