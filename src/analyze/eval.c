@@ -205,11 +205,14 @@ static Lval lv_from(Run *r, const Frame *fr, int32_t e, PState *s, const Val *ba
 		return name_lvalue(r, fr, e);
 	case EX_MEMBER:
 		if (x->arrow) {
-			/* A pointer the driver goes through is not NULL from
-			 * here on (it would have oopsed): remove()'s `if (!priv)`
-			 * after probe wrote priv->x is decided. */
+			/* A pointer the driver goes through is valid from here
+			 * on, neither NULL nor an ERR_PTR (it would have oopsed):
+			 * remove()'s `if (!priv)` after probe wrote priv->x is
+			 * decided, and so is the caller's IS_ERR(dev) of the dev
+			 * that efa_probe_device() got from an unseen allocator,
+			 * wrote through and returned. */
 			if (basev->kind == V_SYM)
-				(void)val_assume(r, s, basev, true);
+				sym_assume_deref(s, basev->key);
 			return (Lval){ .kind = LV_SLOT, .obj = obj_of(r, basev), .field = text_at(fr, e) };
 		}
 		return (Lval){ .kind = LV_SLOT, .obj = object_at(r, basel), .field = text_at(fr, e) };
@@ -719,6 +722,10 @@ static bool pointerish(const Val *v)
 static bool api_result(Run *r, const Frame *fr, PState *s, const SpecEntry *e, const Call *c, int32_t ex_i,
 		       const Val *args, uint32_t nargs, const char *hint, ModelOutcome o, Key k, Val *res)
 {
+	if (e->event == EV_VEC_QUERY) { /* what the model holds decides it: one outcome */
+		*res = val_int(model_vectors_enabled(s->m));
+		return true;
+	}
 	if (!key_info(r, k)) {
 		/* Named by what it is assigned to, or by the call with the
 		 * values of its arguments (a pure call's result is theirs). */
@@ -883,7 +890,7 @@ static void exec_api(Run *r, const Frame *fr, const SpecEntry *e, const Call *c,
 	/* A result the driver ignores is taken to succeed, but for the add of
 	 * a devm action: the model knows what its failure leaves behind
 	 * (devm-action-leak), tested or not. */
-	bool fork = (used || e->event == EV_ACTION_ADD) && e->ret != RET_NONE;
+	bool fork = (used || e->event == EV_ACTION_ADD) && e->ret != RET_NONE && e->event != EV_VEC_QUERY;
 	for (int w = 0; w < (fork ? 2 : 1); w++) {
 		ModelOutcome o = w ? MODEL_FAILURE : MODEL_SUCCESS;
 		PState s = w + 1 < (fork ? 2 : 1) ? pstate_clone(&st) : st;

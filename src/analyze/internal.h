@@ -293,6 +293,8 @@ void val_range(const PState *s, const Val *v, int64_t *lo, int64_t *hi);
 /* Narrow symbol K to [LO, HI] (an API's documented results). */
 bool sym_assume_range(PState *s, Key k, int64_t lo, int64_t hi);
 bool sym_assume_pclass(PState *s, Key k, uint8_t pclass);
+/* K was gone through (`k->f`): it is a valid pointer from here on. */
+void sym_assume_deref(PState *s, Key k);
 /* What two paths' values VA (on A) and VB (on B) are both known to be: the
  * interval covering both, and non-zero when both are. */
 typedef struct {

@@ -630,6 +630,16 @@ static void widen(Run *r, Widenings *w, Key k, const PState *a, const Val *va, c
 		VEC_PUSH(w, x);
 }
 
+/* Does F rule N out: by a disequality, by its range, or (for 0) by
+ * being a pointer that is not NULL. */
+static bool facts_exclude(const Facts *f, int64_t n)
+{
+	for (int i = 0; i < f->nne; i++)
+		if (f->ne[i] == n)
+			return true;
+	return n < f->lo || n > f->hi || (n == 0 && !(f->pclass & P_NULL));
+}
+
 static Facts facts_hull(const Facts *a, const Facts *b)
 {
 	Facts f = facts_default(a->key);
@@ -638,10 +648,23 @@ static Facts facts_hull(const Facts *a, const Facts *b)
 	f.pclass = a->pclass | b->pclass;
 	if (f.pclass & P_FAILED && f.pclass != P_FAILED)
 		f.pclass = (f.pclass & ~P_FAILED) | P_NULL | P_ERR;
+	/* A value both sides rule out stays out, however each says it (`ret`
+	 * in [-4095, -1] on one side, `ret != 0` on the other: not 0); 0 is
+	 * asked of every pair (an error on one side, a count on the other). */
+	int64_t cand[2 * FACT_NE + 1];
+	int ncand = 0;
+	cand[ncand++] = 0;
 	for (int i = 0; i < a->nne; i++)
-		for (int k = 0; k < b->nne; k++)
-			if (a->ne[i] == b->ne[k] && f.nne < FACT_NE)
-				f.ne[f.nne++] = a->ne[i];
+		cand[ncand++] = a->ne[i];
+	for (int k = 0; k < b->nne; k++)
+		cand[ncand++] = b->ne[k];
+	for (int c = 0; c < ncand && f.nne < FACT_NE; c++) {
+		bool dup = cand[c] < f.lo || cand[c] > f.hi; /* the range says it already */
+		for (int i = 0; i < f.nne; i++)
+			dup |= f.ne[i] == cand[c];
+		if (!dup && facts_exclude(a, cand[c]) && facts_exclude(b, cand[c]))
+			f.ne[f.nne++] = cand[c];
+	}
 	f.eq = a->eq == b->eq ? a->eq : NULL;
 	f.nen = a->nen == b->nen ? a->nen : NULL;
 	if (a->rel && a->rel == b->rel) {

@@ -296,6 +296,15 @@ static bool assume_iserr(PState *s, Key k, bool or_null, bool truth)
 	return consistent(f);
 }
 
+void sym_assume_deref(PState *s, Key k)
+{
+	const Facts *old = facts_get(s, k);
+	if (old && !(old->pclass & P_VALID))
+		return; /* a failed call's result gone through: the path is the code's bug, not ours to cut */
+	if (assume_zero(s, k, false))
+		facts_edit(s, k)->pclass = P_VALID;
+}
+
 bool val_assume(Run *r, PState *s, const Val *v, bool truth)
 {
 	int t = val_truth(r, s, v);

@@ -125,6 +125,9 @@ int model_call_shown(Model *m, const char *name, const char *const *args, const 
 	case EV_IRQ_VECTOR:
 		irq_vector_call(m, arg(e, ARG_INDEX, args, nargs), bound, outcome);
 		break;
+	case EV_VEC_QUERY:
+		vec_query_call(m);
+		break;
 	case EV_INTX:
 		intx_call(m, e, arg(e, ARG_ENABLE, args, nargs));
 		break;

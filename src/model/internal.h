@@ -371,6 +371,7 @@ void pci_release_node(Model *m, const Node *n);
 void vec_alloc_call(Model *m, const SpecEntry *e, const char *const *args, int nargs,
 		    const char *result, ModelOutcome outcome);
 void vec_free_call(Model *m, const SpecEntry *e);
+void vec_query_call(Model *m);
 void irq_vector_call(Model *m, const char *index, const char *result, ModelOutcome outcome);
 int link_vector(const Model *m, const char *sym);
 enum { VECTOR_NAMED = 1 << 20 }; /* vector numbers of indices that are not numbers */

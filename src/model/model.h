@@ -148,6 +148,9 @@ void model_forget_unheld(Model *m, bool (*held)(void *ctx, const char *sym), voi
  * function the analyzer cannot see into that is handed SYM may release it
  * (NULL: nothing). */
 const char *model_live_use(const Model *m, const char *sym);
+/* Are MSI or MSI-X vectors enabled on the device now (pci_dev_msi_enabled):
+ * the model's answer, which the analyzer takes as the call's result. */
+bool model_vectors_enabled(const Model *m);
 unsigned long model_similar_hash(const Model *m);
 unsigned long model_hash(const Model *m);
 void model_free(Model *m);

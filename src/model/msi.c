@@ -226,6 +226,17 @@ void vec_free_call(Model *m, const SpecEntry *e)
 			      "%s after the vectors were already freed: a silent no-op", e->name);
 }
 
+bool model_vectors_enabled(const Model *m)
+{
+	return m->pci.vectors != VEC_NONE;
+}
+
+void vec_query_call(Model *m)
+{
+	step_effect(m, "%s", m->pci.vectors == VEC_NONE ? "no vectors enabled: false"
+		    : m->pci.vectors == VEC_MSI ? "MSI enabled: true" : "MSI-X enabled: true");
+}
+
 void irq_vector_call(Model *m, const char *index, const char *result, ModelOutcome outcome)
 {
 	const PciState *p = &m->pci;

@@ -56,6 +56,7 @@ static const char *const event_names[EV_COUNT] = {
 	[EV_VEC_ALLOC] = "vec-alloc",
 	[EV_VEC_FREE] = "vec-free",
 	[EV_IRQ_VECTOR] = "irq-vector",
+	[EV_VEC_QUERY] = "vec-query",
 	[EV_INTX] = "intx",
 	[EV_IRQ_REQUEST] = "irq-request",
 	[EV_IRQ_FREE] = "irq-free",

@@ -34,6 +34,7 @@ typedef enum {
 	EV_VEC_ALLOC,     /* MSI/MSI-X vectors; managed: pcim_alloc_irq_vectors */
 	EV_VEC_FREE,      /* pci_free_irq_vectors, pci_disable_msi(x) */
 	EV_IRQ_VECTOR,    /* pci_irq_vector: the IRQ number of vector i */
+	EV_VEC_QUERY,     /* pci_dev_msi_enabled: are MSI or MSI-X vectors enabled now */
 	EV_INTX,          /* pci_intx; managed: pcim_intx */
 	EV_IRQ_REQUEST,   /* request_irq family; managed: devm_request_irq */
 	EV_IRQ_FREE,      /* free_irq; managed: devm_free_irq */
