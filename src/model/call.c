@@ -88,6 +88,16 @@ int model_call_shown(Model *m, const char *name, const char *const *args, const 
 		step_end(m);
 		return 1;
 	}
+	if ((e->flags & SPEC_PCI_DEV) && m->bus != BUS_PCI) {
+		/* The device being bound is not a pci_dev: the one the call
+		 * names is another device's (a parent's, or one a helper shared
+		 * by a PCI and a platform probe casts), and its vectors and
+		 * devres are that device's binding, not this one. */
+		step_effect(m, "a pci_dev API in a %s driver: not the bound device, not modelled",
+			    model_bus_name(m->bus));
+		step_end(m);
+		return 1;
+	}
 	if (m->dry && e->event != EV_RELEASE && e->event != EV_IRQ_FREE) {
 		step_effect(m, "in the action of a failed devm_add_action: not run");
 		step_end(m);
