@@ -602,6 +602,23 @@ static const char *bit_name(Run *r, const PState *s, const Val *nr)
 	return val_name(r, s, nr);
 }
 
+/* What a helper of the directory that reaches no API returns (left
+ * unparsed: parse/select.c): the same for the same arguments, as the
+ * getters such helpers are (`idxd_get_ie(idxd, 0)` in setup and in
+ * cleanup is one entry, so the IRQ requested with one is freed with the
+ * other). */
+static Val helper_result(Run *r, const char *name, const Val *args, uint32_t nargs, const char *hint)
+{
+	Key k = key_of(0x4e1e, name, 0);
+	for (uint32_t i = 0; i < nargs; i++)
+		k = key_mix(k, val_hash(&args[i]));
+	if (!key_info(r, k)) {
+		KeyInfo *ki = (KeyInfo *)key_register(r, k, K_SYM, hint, NULL);
+		ki->pure = true;
+	}
+	return val_sym(k);
+}
+
 /* The value of a helper of data/conventions; false if it is not one. */
 static bool builtin(Run *r, const Frame *fr, const Call *c, int32_t e, const Val *args, uint32_t nargs,
 		    PState *s, Val *out)
@@ -652,6 +669,24 @@ static bool builtin(Run *r, const Frame *fr, const Call *c, int32_t e, const Val
 		return true;
 	case CONV_CONSTANT:
 		return const_call(r, s, c->callee, args, nargs, out);
+	case CONV_COUNT: {
+		/* The length of an array is its declaration's: one symbol per
+		 * declared array, named by its last member (`msix` of
+		 * `snic->msix`; the engine has no types), so the request loop's
+		 * bound is the release loop's in whatever function, and never 0.
+		 * A symbol, not a constant, so that a loop's rounds decide it
+		 * (`1 < n` false: n is 1 in the next loop too). */
+		const char *arr = c->nargs ? c->args[0] : "";
+		for (const char *p = arr; *p; p++)
+			if (*p == '.' || (*p == '>' && p > arr && p[-1] == '-'))
+				arr = p + 1;
+		char text[160];
+		snprintf(text, sizeof text, "%s(%s)", c->callee, c->nargs ? c->args[0] : "");
+		Val decl = { .kind = V_NAMED, .name = name_intern(r->da, arr) };
+		*out = helper_result(r, c->callee, &decl, 1, text);
+		sym_assume_range(s, out->key, 1, INT32_MAX);
+		return true;
+	}
 	case CONV_STORE: {
 		if (!a || !b)
 			break;
@@ -841,23 +876,6 @@ static void assume_opaque_release(Run *r, PState *s, const SpecEntry *e, const V
 			return;
 		}
 	}
-}
-
-/* What a helper of the directory that reaches no API returns (left
- * unparsed: parse/select.c): the same for the same arguments, as the
- * getters such helpers are (`idxd_get_ie(idxd, 0)` in setup and in
- * cleanup is one entry, so the IRQ requested with one is freed with the
- * other). */
-static Val helper_result(Run *r, const char *name, const Val *args, uint32_t nargs, const char *hint)
-{
-	Key k = key_of(0x4e1e, name, 0);
-	for (uint32_t i = 0; i < nargs; i++)
-		k = key_mix(k, val_hash(&args[i]));
-	if (!key_info(r, k)) {
-		KeyInfo *ki = (KeyInfo *)key_register(r, k, K_SYM, hint, NULL);
-		ki->pure = true;
-	}
-	return val_sym(k);
 }
 
 /* A function the engine does not see into (another directory's, a

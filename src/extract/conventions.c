@@ -26,7 +26,8 @@ static const struct {
 } kinds[] = {
 	{ "error-code", CONV_ERROR_CODE, -1 },  { "error-test", CONV_ERROR_TEST, -1 },
 	{ "transparent", CONV_TRANSPARENT, 0 }, { "returns", CONV_RETURNS, 1 },
-	{ "constant", CONV_CONSTANT, 0 },       { "store", CONV_STORE, 3 },
+	{ "constant", CONV_CONSTANT, 0 },       { "count", CONV_COUNT, 0 },
+	{ "store", CONV_STORE, 3 },
 	{ "load", CONV_LOAD, 2 },               { "member", CONV_MEMBER, 2 },
 	{ "container", CONV_CONTAINER, 2 },     { "bit-set", CONV_BIT_SET, 4 },
 	{ "bit-clear", CONV_BIT_CLEAR, 4 },     { "bit-test", CONV_BIT_TEST, 4 },

@@ -51,6 +51,7 @@ typedef enum {
 	CONV_TRANSPARENT,  /* has the value of its argument: unlikely(x) */
 	CONV_RETURNS,      /* returns argument ARG: ERR_PTR(e) */
 	CONV_CONSTANT,     /* with constant arguments, a constant: BIT(3) */
+	CONV_COUNT,        /* a count fixed by its argument's type, >= 1: ARRAY_SIZE(a) */
 	CONV_BUILTIN,
 	CONV_STORE = CONV_BUILTIN, /* *(ARG->PATH) = argument VALUE: pci_set_drvdata */
 	CONV_LOAD,         /* returns ARG->PATH: pci_get_drvdata */
