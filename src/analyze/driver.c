@@ -42,7 +42,7 @@ AnalyzeConfig analyze_config(const Spec *spec, const Profile *profile, const Rul
 		.conv = conv,
 		.inline_depth = 4,
 		.visit_budget = 400000,
-		.states_per_node = 64,
+		.states_per_node = 96,
 	};
 }
 

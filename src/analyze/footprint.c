@@ -72,7 +72,18 @@ void footprint_note(ReadKind kind, Key obj, const char *field)
 {
 	if (!logging || !logging->marks.n)
 		return;
-	VEC_PUSH(&logging->reads, ((Read){ obj, field, kind }));
+	/* A replay reads the same slots over and over: a read already logged
+	 * since the innermost replay began is not logged again.  The index
+	 * is checked against what lies there (compaction moves reads), so a
+	 * stale one only costs the push it fails to save. */
+	Read rd = { obj, field, kind };
+	uint32_t *at = &logging->recent[key_mix(obj ^ (uint64_t)(uintptr_t)field, kind) % READ_RECENT];
+	size_t top = logging->marks.v[logging->marks.n - 1];
+	if (*at && *at - 1 >= top && *at - 1 < logging->reads.n && !read_cmp(&logging->reads.v[*at - 1], &rd))
+		return;
+	if (logging->reads.n < UINT32_MAX)
+		*at = (uint32_t)logging->reads.n + 1;
+	VEC_PUSH(&logging->reads, rd);
 	/* A long replay reads the same slots over and over: keep the
 	 * innermost replay's reads once each as the log grows. */
 	if (logging->reads.n >= logging->compact_at) {

@@ -179,10 +179,12 @@ typedef struct {
 	uint8_t kind;
 } Read;
 typedef VEC(Read) Reads;
+enum { READ_RECENT = 1024 };
 typedef struct {
 	Reads reads;          /* of the replays running, outermost first */
 	VEC(size_t) marks;    /* where each running replay's reads begin */
 	size_t compact_at;
+	uint32_t recent[READ_RECENT]; /* by a read's hash: where it was logged, + 1 */
 } ReadLog;
 
 typedef struct CacheEntry CacheEntry;
