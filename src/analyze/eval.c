@@ -35,7 +35,7 @@
 
 #include "analyze/internal.h"
 
-enum { ERRNO_MIN = -4095, MAX_ARGS = 32 };
+enum { ERRNO_MIN = -4095, MAX_ARGS = 32, ACCESSOR_NODES = 3 };
 
 typedef struct {
 	PState st;
@@ -1003,8 +1003,13 @@ static void exec_call(Run *r, const Frame *fr, int32_t e, PState st, Results *ou
 		const char *unseen = fn || !name || unparsed ? NULL : name;
 		if (fn && fn != fr->fn) {
 			const FuncInfo *fi = func_info(r->da, where, fn);
-			if (!func_reaches_model(r->da, fi, r->cfg->inline_depth - fr->depth - 1))
-				fn = NULL; /* it cannot change what the engine tracks */
+			/* One that cannot change what the engine tracks is not
+			 * followed, but for an accessor (a body of a few nodes,
+			 * `return dev->dev_private;`): what it returns is an
+			 * object the path knows, which a fresh symbol would lose. */
+			if (!func_reaches_model(r->da, fi, r->cfg->inline_depth - fr->depth - 1) &&
+			    fn->cfg_count > ACCESSOR_NODES)
+				fn = NULL;
 			else if (fr->depth >= r->cfg->inline_depth) {
 				bool ptr = false;
 				for (uint32_t i = 0; i < nargs; i++)

@@ -26,6 +26,7 @@
  * A file whose items could not be split is one item, always chosen: it is
  * parsed whole, and what it names is followed like any other item.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,9 +84,45 @@ static void follow(const char *text, uint32_t a, uint32_t b, uint32_t from, uint
 	}
 }
 
+/* An accessor: a function short enough to be one statement through a
+ * pointer: a getter (`return dev->dev_private;`, a container_of) or a
+ * setter (`vdev->intr_mode = mode;`).  It changes no model, but what a
+ * getter returns is an object or value the path knows, and it must see
+ * what the setter stored: the analysis follows both (eval.c), so they
+ * are parsed. */
+enum { ACCESSOR_BYTES = 200 };
+
+static bool accessor(const Item *it, const char *text)
+{
+	if (!it->is_func || it->end - it->start > ACCESSOR_BYTES)
+		return false;
+	const char *s = text + it->start, *end = text + it->end;
+	const char *body = memchr(s, '{', (size_t)(end - s));
+	if (!body || !(memmem(body, (size_t)(end - body), "->", 2) || memmem(body, (size_t)(end - body), "container_of", 12)))
+		return false;
+	/* No call in the body but container_of and sizeof (a cast's
+	 * parenthesis follows no identifier). */
+	for (const char *p = body; p < end; p++) {
+		if (*p != '(')
+			continue;
+		const char *q = p;
+		while (q > body && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		const char *w = q;
+		while (w > body && (isalnum((unsigned char)w[-1]) || w[-1] == '_'))
+			w--;
+		size_t len = (size_t)(q - w);
+		if (len && !(len == 12 && !memcmp(w, "container_of", 12)) && !(len == 6 && !memcmp(w, "sizeof", 6)) &&
+		    !(len == 6 && !memcmp(w, "return", 6)))
+			return false;
+	}
+	return true;
+}
+
 /* Which chosen items can change the model: those that mention a LIVE_KIND
  * name (an API of the spec), and those that name a live function, to a
- * fixed point.  The others the analysis treats as unknown calls anyway. */
+ * fixed point; and the accessors.  The others the analysis treats as
+ * unknown calls anyway. */
 static void mark_live(SelectFile *files, size_t nfiles, const size_t *base, const uint8_t *dist,
 		      const Edges *edges, const StrSet *names, unsigned live_kind, bool *live)
 {
@@ -93,7 +130,8 @@ static void mark_live(SelectFile *files, size_t nfiles, const size_t *base, cons
 		for (size_t i = 0; i < files[f].items.n; i++) {
 			const Item *it = &files[f].items.v[i];
 			live[base[f] + i] = dist[base[f] + i] != UNCHOSEN &&
-					    mentions(names, files[f].text + it->start, it->end - it->start, live_kind);
+					    (mentions(names, files[f].text + it->start, it->end - it->start, live_kind) ||
+					     accessor(it, files[f].text));
 		}
 	for (bool changed = true; changed;) {
 		changed = false;
