@@ -1006,11 +1006,12 @@ static void exec_call(Run *r, const Frame *fr, int32_t e, PState st, Results *ou
 			/* One that cannot change what the engine tracks is not
 			 * followed, but for an accessor (a body of a few nodes,
 			 * `return dev->dev_private;`): what it returns is an
-			 * object the path knows, which a fresh symbol would lose. */
-			if (!func_reaches_model(r->da, fi, r->cfg->inline_depth - fr->depth - 1) &&
-			    fn->cfg_count > ACCESSOR_NODES)
+			 * object the path knows, which a fresh symbol would lose.
+			 * An accessor calls nothing, so no depth is too deep for it. */
+			bool reaches = func_reaches_model(r->da, fi, r->cfg->inline_depth - fr->depth - 1);
+			if (!reaches && fn->cfg_count > ACCESSOR_NODES)
 				fn = NULL;
-			else if (fr->depth >= r->cfg->inline_depth) {
+			else if (reaches && fr->depth >= r->cfg->inline_depth) {
 				bool ptr = false;
 				for (uint32_t i = 0; i < nargs; i++)
 					ptr |= pointerish(&args[i]);
