@@ -677,9 +677,8 @@ static bool builtin(Run *r, const Frame *fr, const Call *c, int32_t e, const Val
 		 * A symbol, not a constant, so that a loop's rounds decide it
 		 * (`1 < n` false: n is 1 in the next loop too). */
 		const char *arr = c->nargs ? c->args[0] : "";
-		for (const char *p = arr; *p; p++)
-			if (*p == '.' || (*p == '>' && p > arr && p[-1] == '-'))
-				arr = p + 1;
+		if (c->argx && c->nargs && ex(fr, c->argx[0])->kind == EX_MEMBER)
+			arr = text_at(fr, c->argx[0]);
 		char text[160];
 		snprintf(text, sizeof text, "%s(%s)", c->callee, c->nargs ? c->args[0] : "");
 		Val decl = { .kind = V_NAMED, .name = name_intern(r->da, arr) };

@@ -233,8 +233,7 @@ bool model_vectors_enabled(const Model *m)
 
 void vec_query_call(Model *m)
 {
-	step_effect(m, "%s", m->pci.vectors == VEC_NONE ? "no vectors enabled: false"
-		    : m->pci.vectors == VEC_MSI ? "MSI enabled: true" : "MSI-X enabled: true");
+	step_effect(m, "%s vectors enabled: %s", vec_names[m->pci.vectors], model_vectors_enabled(m) ? "true" : "false");
 }
 
 void irq_vector_call(Model *m, const char *index, const char *result, ModelOutcome outcome)

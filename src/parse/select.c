@@ -26,7 +26,6 @@
  * A file whose items could not be split is one item, always chosen: it is
  * parsed whole, and what it names is followed like any other item.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,20 +55,24 @@ typedef struct {
 } Edge;
 typedef VEC(Edge) Edges;
 
+/* Is the identifier of TEXT that ends at I (before B) called: followed by '('? */
+static bool called(const char *text, size_t i, size_t b)
+{
+	while (i < b && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n'))
+		i++;
+	return i < b && text[i] == '(';
+}
+
 static void follow(const char *text, uint32_t a, uint32_t b, uint32_t from, uint8_t d, uint8_t max,
 		   const StrSet *funcs, const Links *links, uint8_t *dist, Queue *queue, Edges *edges)
 {
-	const unsigned char *s = (const unsigned char *)text;
 	IdentScan idents;
 	ident_scan_init(&idents, text, a, b);
 	for (size_t start, i; ident_scan_next(&idents, &start, &i);) {
 		uintptr_t k = (uintptr_t)strset_get(funcs, text + start, i - start, NULL);
 		if (!k)
 			continue;
-		size_t j = i;
-		while (j < b && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n'))
-			j++;
-		uint8_t to = j < b && s[j] == '(' ? (uint8_t)(d + 1) : 1;
+		uint8_t to = called(text, i, b) ? (uint8_t)(d + 1) : 1;
 		for (; k; k = links->v[k - 1].next) {
 			uint32_t item = links->v[k - 1].item;
 			if (edges) {
@@ -92,31 +95,33 @@ static void follow(const char *text, uint32_t a, uint32_t b, uint32_t from, uint
  * are parsed. */
 enum { ACCESSOR_BYTES = 200 };
 
+static bool is_word(const char *w, size_t len, const char *word)
+{
+	return len == strlen(word) && !memcmp(w, word, len);
+}
+
 static bool accessor(const Item *it, const char *text)
 {
 	if (!it->is_func || it->end - it->start > ACCESSOR_BYTES)
 		return false;
-	const char *s = text + it->start, *end = text + it->end;
-	const char *body = memchr(s, '{', (size_t)(end - s));
-	if (!body || !(memmem(body, (size_t)(end - body), "->", 2) || memmem(body, (size_t)(end - body), "container_of", 12)))
+	const char *brace = memchr(text + it->start, '{', it->end - it->start);
+	if (!brace)
 		return false;
-	/* No call in the body but container_of and sizeof (a cast's
-	 * parenthesis follows no identifier). */
-	for (const char *p = body; p < end; p++) {
-		if (*p != '(')
-			continue;
-		const char *q = p;
-		while (q > body && (q[-1] == ' ' || q[-1] == '\t'))
-			q--;
-		const char *w = q;
-		while (w > body && (isalnum((unsigned char)w[-1]) || w[-1] == '_'))
-			w--;
-		size_t len = (size_t)(q - w);
-		if (len && !(len == 12 && !memcmp(w, "container_of", 12)) && !(len == 6 && !memcmp(w, "sizeof", 6)) &&
-		    !(len == 6 && !memcmp(w, "return", 6)))
+	size_t body = (size_t)(brace - text);
+	bool through = memmem(brace, it->end - body, "->", 2) != NULL;
+	/* Nothing called in the body but container_of (sizeof, and a
+	 * parenthesised return value, are no calls). */
+	IdentScan idents;
+	ident_scan_init(&idents, text, body, it->end);
+	for (size_t start, i; ident_scan_next(&idents, &start, &i);) {
+		const char *w = text + start;
+		size_t len = i - start;
+		if (is_word(w, len, "container_of"))
+			through = true;
+		else if (called(text, i, it->end) && !is_word(w, len, "sizeof") && !is_word(w, len, "return"))
 			return false;
 	}
-	return true;
+	return through;
 }
 
 /* Which chosen items can change the model: those that mention a LIVE_KIND
