@@ -41,7 +41,7 @@ AnalyzeConfig analyze_config(const Spec *spec, const Profile *profile, const Rul
 		.rules = rules,
 		.conv = conv,
 		.inline_depth = 4,
-		.visit_budget = 400000,
+		.visit_budget = 150000,
 		.states_per_node = 96,
 	};
 }
@@ -347,6 +347,7 @@ void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverRep
 		out->v[i].cut = rep->why;
 	strset_free(&r.reported);
 	strset_free(&r.names);
+	strset_free(&r.suffixes);
 	keymap_free(&r.keys);
 	keymap_free(&r.parents);
 	VEC_FREE(&r.computing);

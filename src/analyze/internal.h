@@ -71,6 +71,8 @@ typedef struct {
 	Val v;
 } Slot;
 
+enum { HEAP_EDITING = 6 };
+
 /* The heap of a path: slots and facts, sorted, shared between the paths
  * that forked from one another until one of them writes (copy on write). */
 typedef struct {
@@ -80,7 +82,13 @@ typedef struct {
 	Facts *facts;
 	uint32_t nfacts, capfacts;
 	uint64_t slots_hash;  /* the sum of the slots' hashes, kept as they change */
-	uint64_t facts_hash;  /* of the facts, while facts_ok */
+	/* The sum of the facts' hashes, while facts_ok, but for the facts
+	 * handed out for editing since (facts_edit): those are added back when
+	 * the hash is next asked for, so an edit costs one fact's hash, not
+	 * the heap's. */
+	uint64_t facts_hash;
+	Key editing[HEAP_EDITING];
+	uint8_t nediting;
 	bool facts_ok;
 } Heap;
 
@@ -252,6 +260,7 @@ typedef struct {
 	KeyMap keys;                /* Key -> KeyInfo */
 	KeyMap parents;             /* activation -> the activation that made it */
 	StrSet names;               /* display name -> Key (boxed), for uniqueness and callbacks */
+	StrSet suffixes;            /* display hint -> the first suffix not tried for it */
 	Key device;                 /* the bound device */
 	/* Evaluation context: an API call forks into success and failure only
 	 * when its result is tested (a branch's or return's expression, not

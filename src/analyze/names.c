@@ -44,13 +44,24 @@ const KeyInfo *key_info(const Run *r, Key k)
 	return keymap_get(&r->keys, k);
 }
 
-/* HINT, or HINT'2, HINT'3...: a name no other key of the run has. */
+/* HINT, or HINT'2, HINT'3...: a name no other key of the run has.  A big
+ * driver makes thousands of keys with one hint ("ret", "local"): the next
+ * suffix is remembered per hint, so each name costs one try, not one per
+ * name before it. */
 static const char *unique_name(Run *r, const char *hint)
 {
 	char buf[256];
-	snprintf(buf, sizeof buf, "%s", hint && *hint ? hint : "?");
-	for (int i = 2; strset_get(&r->names, buf, strlen(buf), NULL); i++)
-		snprintf(buf, sizeof buf, "%s'%d", hint && *hint ? hint : "?", i);
+	if (!hint || !*hint)
+		hint = "?";
+	size_t n = strlen(hint);
+	uintptr_t i = (uintptr_t)strset_get(&r->suffixes, hint, n, NULL);
+	if (i)
+		snprintf(buf, sizeof buf, "%s'%u", hint, (unsigned)i);
+	else
+		snprintf(buf, sizeof buf, "%s", hint), i = 1;
+	while (strset_get(&r->names, buf, strlen(buf), NULL))
+		snprintf(buf, sizeof buf, "%s'%u", hint, (unsigned)++i);
+	strset_set(&r->suffixes, hint, (void *)(i + 1));
 	return arena_strndup(&r->da->scratch, buf, strlen(buf));
 }
 

@@ -55,6 +55,8 @@ static Heap *heap_mut(PState *s)
 		c->slots_hash = h->slots_hash;
 		c->facts_hash = h->facts_hash;
 		c->facts_ok = h->facts_ok;
+		c->nediting = h->nediting;
+		memcpy(c->editing, h->editing, sizeof c->editing);
 		h->refs--;
 		s->h = h = c;
 	}
@@ -284,9 +286,20 @@ Facts *facts_edit(PState *s, Key k)
 {
 	footprint_note(READ_FACT, k, NULL);
 	Heap *h = heap_mut(s);
-	h->facts_ok = false;
 	bool found;
 	uint32_t i = facts_find(h, k, &found);
+	bool out = false;
+	for (uint8_t e = 0; e < h->nediting && !out; e++)
+		out = h->editing[e] == k;
+	if (h->facts_ok && !out) {
+		if (h->nediting == HEAP_EDITING)
+			h->facts_ok = false;
+		else {
+			h->editing[h->nediting++] = k;
+			if (found)
+				h->facts_hash -= facts_hash(&h->facts[i]);
+		}
+	}
 	if (found)
 		return &h->facts[i];
 	if (h->nfacts == h->capfacts) {
@@ -502,12 +515,18 @@ LoopCount *loop_count(PState *s, int32_t node)
 static uint64_t heap_hash(Heap *h)
 {
 	if (!h->facts_ok) {
-		uint64_t x = 0x51a7e;
+		h->facts_hash = 0;
 		for (uint32_t i = 0; i < h->nfacts; i++)
-			x = key_mix(x, facts_hash(&h->facts[i]));
-		h->facts_hash = x;
+			h->facts_hash += facts_hash(&h->facts[i]);
 		h->facts_ok = true;
+	} else {
+		for (uint8_t e = 0; e < h->nediting; e++) {
+			const Facts *f = heap_fact(h, h->editing[e]);
+			if (f)
+				h->facts_hash += facts_hash(f);
+		}
 	}
+	h->nediting = 0;
 	return key_mix(h->slots_hash, h->facts_hash);
 }
 
@@ -695,6 +714,12 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 	}
 	j.h = heap_new();
 	Heap *h = j.h;
+	/* The merge holds at most both heaps' slots, the facts at most the
+	 * fewer's: sized once, not grown. */
+	h->capslots = x->nslots + y->nslots;
+	h->slots = xmalloc((h->capslots ? h->capslots : 1) * sizeof *h->slots);
+	h->capfacts = x->nfacts < y->nfacts ? x->nfacts : y->nfacts;
+	h->facts = xmalloc((h->capfacts ? h->capfacts : 1) * sizeof *h->facts);
 	/* Slots that differ get a symbol of the join; what both values are
 	 * known to be (an interval, non-zero) is given to it once the heap is
 	 * whole. */
@@ -716,10 +741,6 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 					widen(r, &widened, v.key, a, &x->slots[i].v, b, &y->slots[k].v);
 			}
 		}
-		if (h->nslots == h->capslots) {
-			h->capslots = h->capslots ? 2 * h->capslots : 16;
-			h->slots = xrealloc(h->slots, h->capslots * sizeof *h->slots);
-		}
 		h->slots[h->nslots] = (Slot){ s->obj, s->field, v };
 		h->slots_hash += slot_hash(&h->slots[h->nslots]);
 		h->nslots++;
@@ -736,13 +757,8 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 			continue;
 		}
 		Facts f = facts_equal(&x->facts[i], &y->facts[k]) ? x->facts[i] : facts_hull(&x->facts[i], &y->facts[k]);
-		if (!facts_is_default(&f)) {
-			if (h->nfacts == h->capfacts) {
-				h->capfacts = h->capfacts ? 2 * h->capfacts : 16;
-				h->facts = xrealloc(h->facts, h->capfacts * sizeof *h->facts);
-			}
+		if (!facts_is_default(&f))
 			h->facts[h->nfacts++] = f;
-		}
 		i++, k++;
 	}
 locals:
