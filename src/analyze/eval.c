@@ -756,10 +756,6 @@ static bool pointerish(const Val *v)
 static bool api_result(Run *r, const Frame *fr, PState *s, const SpecEntry *e, const Call *c, int32_t ex_i,
 		       const Val *args, uint32_t nargs, const char *hint, ModelOutcome o, Key k, Val *res)
 {
-	if (e->event == EV_VEC_QUERY) { /* what the model holds decides it: one outcome */
-		*res = val_int(model_vectors_enabled(s->m));
-		return true;
-	}
 	if (!key_info(r, k)) {
 		/* Named by what it is assigned to, or by the call with the
 		 * values of its arguments (a pure call's result is theirs). */
@@ -907,12 +903,16 @@ static void exec_api(Run *r, const Frame *fr, const SpecEntry *e, const Call *c,
 	/* A result the driver ignores is taken to succeed, but for the add of
 	 * a devm action: the model knows what its failure leaves behind
 	 * (devm-action-leak), tested or not. */
-	bool fork = (used || e->event == EV_ACTION_ADD) && e->ret != RET_NONE && e->event != EV_VEC_QUERY;
+	long long answer;
+	bool answered = model_answer(st.m, e, &answer); /* what the model holds decides it: one outcome */
+	bool fork = (used || e->event == EV_ACTION_ADD) && e->ret != RET_NONE && !answered;
 	for (int w = 0; w < (fork ? 2 : 1); w++) {
 		ModelOutcome o = w ? MODEL_FAILURE : MODEL_SUCCESS;
 		PState s = w + 1 < (fork ? 2 : 1) ? pstate_clone(&st) : st;
 		Val res;
-		if (!api_result(r, fr, &s, e, c, ex_i, args, nargs, hint, o, k, &res)) {
+		if (answered)
+			res = val_int(answer);
+		else if (!api_result(r, fr, &s, e, c, ex_i, args, nargs, hint, o, k, &res)) {
 			pstate_free(&s);
 			continue;
 		}

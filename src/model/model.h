@@ -148,9 +148,11 @@ void model_forget_unheld(Model *m, bool (*held)(void *ctx, const char *sym), voi
  * function the analyzer cannot see into that is handed SYM may release it
  * (NULL: nothing). */
 const char *model_live_use(const Model *m, const char *sym);
-/* Are MSI or MSI-X vectors enabled on the device now (pci_dev_msi_enabled):
- * the model's answer, which the analyzer takes as the call's result. */
-bool model_vectors_enabled(const Model *m);
+/* The result of a call of E when the model's state decides it (a query:
+ * are MSI or MSI-X vectors enabled now, for pci_dev_msi_enabled): true and
+ * *VALUE, which the analyzer takes as the call's one outcome; false for an
+ * API whose result the model does not know. */
+bool model_answer(const Model *m, const SpecEntry *e, long long *value);
 unsigned long model_similar_hash(const Model *m);
 unsigned long model_hash(const Model *m);
 void model_free(Model *m);

@@ -226,14 +226,22 @@ void vec_free_call(Model *m, const SpecEntry *e)
 			      "%s after the vectors were already freed: a silent no-op", e->name);
 }
 
-bool model_vectors_enabled(const Model *m)
+static bool vectors_enabled(const Model *m)
 {
 	return m->pci.vectors != VEC_NONE;
 }
 
+bool model_answer(const Model *m, const SpecEntry *e, long long *value)
+{
+	if (e->event != EV_VEC_QUERY)
+		return false;
+	*value = vectors_enabled(m);
+	return true;
+}
+
 void vec_query_call(Model *m)
 {
-	step_effect(m, "%s vectors enabled: %s", vec_names[m->pci.vectors], model_vectors_enabled(m) ? "true" : "false");
+	step_effect(m, "%s vectors enabled: %s", vec_names[m->pci.vectors], vectors_enabled(m) ? "true" : "false");
 }
 
 void irq_vector_call(Model *m, const char *index, const char *result, ModelOutcome outcome)
