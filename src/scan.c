@@ -320,7 +320,7 @@ static bool parse_selected(const Tables *t, Parser *parser, const char *path, co
 static SelectRules select_rules(const Tables *t, bool every_function)
 {
 	return (SelectRules){
-		.root_kind = MENTION_ROOT,
+		.root_kind = MENTION_ROOT | MENTION_ALONE,
 		.live_kind = every_function ? 0 : MENTION_API,
 		.max_calls = analyze_config(t->spec, NULL, &t->rules, &t->conv).inline_depth,
 	};

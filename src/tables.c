@@ -62,8 +62,15 @@ int tables_load(Tables *t)
 				add_kind(&t->prefilter, t->buses.buses[i].fields[f], MENTION_API);
 	int n;
 	const char *const *names = spec_names(t->spec, &n);
-	for (int i = 0; i < n; i++)
-		add_kind(&t->prefilter, names[i], MENTION_API);
+	bool alone = false;
+	for (size_t i = 0; i < t->rules.ids.cap; i++) {
+		const Rule *r = strset_value_at(&t->rules.ids, i);
+		alone |= r && r->reported && r->alone;
+	}
+	for (int i = 0; i < n; i++) {
+		const SpecEntry *e = spec_lookup(t->spec, names[i]);
+		add_kind(&t->prefilter, names[i], MENTION_API | (alone && spec_is_managed_acquire(e) ? MENTION_ALONE : 0));
+	}
 	/* The helpers that store, load or point into driver memory make a
 	 * function worth replaying too (drvdata getters, flag setters). */
 	for (size_t i = 0; i < t->conv.names.cap; i++) {

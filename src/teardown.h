@@ -160,7 +160,8 @@ typedef struct {
 	uint32_t start_byte, end_byte;
 	int32_t *argx;   /* the arguments as expressions (FileFacts.exprs), once the
 			    enclosing function's graph is built; NULL before */
-	bool replayed;   /* the engine handed it to the model on some path (analyze/coverage.c) */
+	bool replayed;   /* the engine handed it to the model on some path of a driver (analyze/coverage.c) */
+	bool replayed_alone; /* ... or only where its function was replayed on its own (analyze/local.c) */
 } Call;
 
 /* The driver buses teardown knows: rows of data/drivers.tbl. */

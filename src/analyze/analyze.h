@@ -13,6 +13,8 @@ typedef struct {
 	bool reported;       /* false when `off`: the model raises it, scans do not report it */
 	Severity max;        /* the most severe a finding of it is reported */
 	bool per_driver;     /* only the first finding per driver */
+	bool alone;          /* also checked in each function no driver callback reaches,
+				replayed on its own: its findings need nothing that came before */
 	const char *unless;  /* a driver with a finding of this rule gets none */
 	const char *description;
 } Rule;
@@ -65,6 +67,11 @@ void check_domain_ops(const AnalyzeConfig *cfg, const FileFacts *files, size_t n
 /* Replay DRIVER and append what the model rejects to OUT. */
 void analyze_driver(DirAnalysis *da, const Driver *driver, FindingVec *out, DriverReport *report);
 
+/* After a directory's drivers: replay on its own each function with a
+ * managed acquisition that no driver's replay reached, for the rules
+ * marked `alone`; their findings appended to OUT (local.c). */
+void analyze_alone(DirAnalysis *da, FindingVec *out);
+
 /* A driver not every path of which was replayed: WHY names the bound. */
 typedef void PartialFn(void *ctx, const Driver *driver, const char *why);
 
@@ -78,6 +85,7 @@ size_t analyze_dir(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, co
 /* What became of a call site of a spec API in the parsed items (coverage.c). */
 typedef enum {
 	SITE_REPLAYED,  /* the engine handed it to the model on some path */
+	SITE_ALONE,     /* only on a replay of its function on its own, for the rules marked alone */
 	SITE_UNREACHED, /* its function is reached by no chain of direct calls from probe or remove */
 	SITE_POINTER,   /* ... and its name is passed as a value: a pointer the engine did not follow */
 	SITE_BOUND,     /* reached, in a directory whose analysis a bound cut short */

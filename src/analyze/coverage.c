@@ -10,6 +10,8 @@
  * of a spec API in the directory's facts and sorts the ones not marked by
  * reason:
  *
+ *   alone       replayed only where its function was replayed on its own,
+ *               for the rules marked alone (local.c);
  *   unreached   its function is reached by no chain of direct calls from
  *               the callbacks the analysis replays, the joined drivers' probe
  *               and remove (shutdown, PM and error handlers are not replayed);
@@ -33,15 +35,18 @@
 #include "util/strset.h"
 
 const char *const site_fate_name[SITE_COUNT] = {
-	[SITE_REPLAYED] = "replayed", [SITE_UNREACHED] = "unreached", [SITE_POINTER] = "pointer",
+	[SITE_REPLAYED] = "replayed", [SITE_ALONE] = "alone", [SITE_UNREACHED] = "unreached", [SITE_POINTER] = "pointer",
 	[SITE_BOUND] = "bound", [SITE_PATH] = "path",
 };
 
-void coverage_mark(const Call *c)
+void coverage_mark(const Call *c, bool alone)
 {
 	/* The facts are the worker's own, for the time of its directory: the
-	 * analysis reads them as const, and this flag is theirs to set. */
-	((Call *)c)->replayed = true;
+	 * analysis reads them as const, and these flags are theirs to set. */
+	if (alone)
+		((Call *)c)->replayed_alone = true;
+	else
+		((Call *)c)->replayed = true;
 }
 
 typedef struct {
@@ -135,6 +140,8 @@ void coverage_count(const AnalyzeConfig *cfg, const FileFacts *files, size_t nfi
 			SiteFate fate;
 			if (c->replayed)
 				fate = SITE_REPLAYED;
+			else if (c->replayed_alone)
+				fate = SITE_ALONE;
 			else if (c->func < 0 || !r.reached[f][c->func])
 				fate = c->func >= 0 && strset_get(&values, ff->funcs[c->func].name,
 								  strlen(ff->funcs[c->func].name), NULL)

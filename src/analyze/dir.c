@@ -4,7 +4,9 @@
  *
  * The one loop over a directory's drivers, for the scan (scan.c) and the
  * fuzz target alike: each driver is replayed (driver.c), a driver cut short
- * by a bound is reported partial, the MSI domain ops structs are checked
+ * by a bound is reported partial, the functions no driver reached are
+ * replayed on their own for the rules that need no more (local.c), the
+ * MSI domain ops structs are checked
  * (domain.c), and the findings of the directory are
  * sorted by place (file, line, rule, driver), so that output never depends
  * on the order drivers were found in.
@@ -41,6 +43,7 @@ size_t analyze_dir(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, co
 				partial(ctx, &drivers->v[i], rep.why);
 		}
 	}
+	analyze_alone(da, found);
 	dir_analysis_free(da);
 	check_domain_ops(cfg, files, nfiles, drivers, arena, found);
 	if (found->n) /* found->v is NULL while empty */

@@ -107,7 +107,7 @@ static void on_finding(void *ctx, const ModelFinding *mf)
 {
 	Run *r = ctx;
 	const Rule *rule = rule_by_id(r->cfg->rules, mf->rule);
-	if (!rule->reported || !r->cur)
+	if (!rule->reported || !r->cur || (r->alone && !rule->alone))
 		return;
 	Arena *a = r->da->arena;
 	ModelOrigin at = place(r, mf);
@@ -167,21 +167,30 @@ static Finding with_path(Run *r, const Finding *f, const Trail *trail, const Ass
 		else
 			others++;
 	}
-	g.nsteps = f->nsteps + n + (others > 0);
+	uint32_t start = r->alone; /* a function replayed alone: where its path begins */
+	g.nsteps = f->nsteps + start + n + (others > 0);
 	g.steps = arena_alloc(a, (g.nsteps ? g.nsteps : 1) * sizeof *g.steps);
 	if (f->nsteps)
 		memcpy(g.steps, f->steps, f->nsteps * sizeof *f->steps);
+	if (start) {
+		char what[300];
+		snprintf(what, sizeof what,
+			 "path: %s replayed on its own: no driver callback the analysis replays reaches it, so its"
+			 " arguments are unknown", r->drv->name);
+		g.steps[f->nsteps] = (Step){ r->drv->file->rel, r->drv->def->pos, r->drv->def->var,
+					     arena_strndup(a, what, strlen(what)) };
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		const Trail *t = path[n - 1 - i];
 		char what[300];
 		snprintf(what, sizeof what, "path: %s", t->text);
-		g.steps[f->nsteps + i] = (Step){ t->file, t->pos, t->function, arena_strndup(a, what, strlen(what)) };
+		g.steps[f->nsteps + start + i] = (Step){ t->file, t->pos, t->function, arena_strndup(a, what, strlen(what)) };
 	}
 	if (others) {
 		char what[120];
 		snprintf(what, sizeof what, "path: and %u decision%s in functions that change nothing of the above", others,
 			 others == 1 ? "" : "s");
-		g.steps[f->nsteps + n] = (Step){ NULL, { 0, 0 }, NULL, arena_strndup(a, what, strlen(what)) };
+		g.steps[f->nsteps + start + n] = (Step){ NULL, { 0, 0 }, NULL, arena_strndup(a, what, strlen(what)) };
 	}
 	if (g.severity >= SEV_WARNING && assumed) {
 		char buf[600];
@@ -258,12 +267,11 @@ static void finish(Run *r, PState st, void (*phase)(Model *, const ModelOrigin *
 	VEC_FREE(&done);
 }
 
-/* The arguments a callback of the driver gets: the device first. */
-static uint32_t entry_args(Run *r, const Func *fn, Val *args, uint32_t max)
+uint32_t entry_args(Run *r, const Func *fn, Val *args, uint32_t max)
 {
 	uint32_t n = fn->nparams < max ? fn->nparams : max;
 	for (uint32_t i = 0; i < n; i++) {
-		if (i == 0) {
+		if (i == 0 && !r->alone) {
 			args[i] = val_obj(r->device);
 			continue;
 		}
@@ -274,32 +282,57 @@ static uint32_t entry_args(Run *r, const Func *fn, Val *args, uint32_t max)
 	return n;
 }
 
-void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverReport *rep)
+PState run_begin(Run *r, DirAnalysis *da, const Driver *d, const Func *entry, FindingVec *out, DriverReport *rep)
 {
 	const AnalyzeConfig *cfg = da->cfg;
 	*rep = (DriverReport){ 0 };
-	const Callback *probe = driver_callback(d, ROLE_PROBE);
-	if (!probe)
-		return;
 	/* Summaries and names serve one driver: a directory of 150 drivers
 	 * would otherwise keep every one's states. */
 	summaries_forget(da);
 	arena_free(&da->scratch);
-	const Callback *remove = driver_callback(d, ROLE_REMOVE);
-	int bus = model_bus_by_name(d->bus->name);
+	int bus = d->bus ? model_bus_by_name(d->bus->name) : -1;
 	char err[256];
 	Model *m0 = model_new(cfg->spec, cfg->profile, bus < 0 ? BUS_GENERIC : (ModelBus)bus, err, sizeof err);
 	if (!m0)
 		fatal("%s", err);
-	Run r = { .da = da, .cfg = cfg, .drv = d, .out = out, .rep = rep, .first = out->n, .hint_expr = -1 };
-	r.observer = (ModelObserver){ NULL, on_finding, &r };
-	model_set_observer(m0, &r.observer);
-	footprint_log(&r.reads);
-	r.device = key_of(0xde71ce, d->name, 0);
-	key_register(&r, r.device, K_OBJ, probe->func->nparams ? probe->func->params[0] : "dev", NULL);
+	*r = (Run){ .da = da, .cfg = cfg, .drv = d, .out = out, .rep = rep, .first = out->n, .hint_expr = -1 };
+	r->observer = (ModelObserver){ NULL, on_finding, r };
+	model_set_observer(m0, &r->observer);
+	footprint_log(&r->reads);
+	r->device = key_of(0xde71ce, d->name, 0);
+	key_register(r, r->device, K_OBJ, entry->nparams ? entry->params[0] : "dev", NULL);
+	return pstate_new(m0);
+}
+
+void run_end(Run *r)
+{
+	classify(r->cfg->rules, r->out, r->first);
+	for (size_t i = r->first; r->rep->partial && i < r->out->n; i++)
+		r->out->v[i].cut = r->rep->why;
+	strset_free(&r->reported);
+	strset_free(&r->names);
+	strset_free(&r->suffixes);
+	keymap_free(&r->keys);
+	keymap_free(&r->parents);
+	VEC_FREE(&r->computing);
+	footprint_log(NULL);
+	VEC_FREE(&r->reads.reads);
+	VEC_FREE(&r->reads.marks);
+}
+
+void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverReport *rep)
+{
+	const Callback *probe = driver_callback(d, ROLE_PROBE);
+	if (!probe) {
+		*rep = (DriverReport){ 0 };
+		return;
+	}
+	const Callback *remove = driver_callback(d, ROLE_REMOVE);
+	Run r;
+	PState s0 = run_begin(&r, da, d, probe->func, out, rep);
+	Model *m0 = s0.m;
 
 	ModelOrigin at_driver = { d->file->rel, (int)d->def->pos.line, d->name };
-	PState s0 = pstate_new(m0);
 	r.cur = &s0;
 	model_probe(m0, &at_driver);
 	Val args[8];
@@ -342,16 +375,5 @@ void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverRep
 	for (size_t i = 0; i < probed.n; i++)
 		pstate_free(&probed.v[i].st);
 	VEC_FREE(&probed);
-	classify(cfg->rules, out, r.first);
-	for (size_t i = r.first; rep->partial && i < out->n; i++)
-		out->v[i].cut = rep->why;
-	strset_free(&r.reported);
-	strset_free(&r.names);
-	strset_free(&r.suffixes);
-	keymap_free(&r.keys);
-	keymap_free(&r.parents);
-	VEC_FREE(&r.computing);
-	footprint_log(NULL);
-	VEC_FREE(&r.reads.reads);
-	VEC_FREE(&r.reads.marks);
+	run_end(&r);
 }

@@ -889,7 +889,7 @@ static void assume_unseen_use(Run *r, PState *s, const char *fn, const Val *v, c
 static void exec_api(Run *r, const Frame *fr, const SpecEntry *e, const Call *c, int32_t ex_i, const Val *args,
 		     uint32_t nargs, PState st, bool used, const char *hint, Results *out)
 {
-	coverage_mark(c);
+	coverage_mark(c, r->alone);
 	assume_opaque_release(r, &st, e, args, nargs, c);
 	const char *ids[MAX_ARGS];
 	for (uint32_t i = 0; i < nargs; i++)

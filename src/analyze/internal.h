@@ -262,6 +262,8 @@ typedef struct {
 	StrSet names;               /* display name -> Key (boxed), for uniqueness and callbacks */
 	StrSet suffixes;            /* display hint -> the first suffix not tried for it */
 	Key device;                 /* the bound device */
+	bool alone;                 /* a function replayed on its own (local.c): only the
+				       rules data/rules marks `alone` report */
 	/* Evaluation context: an API call forks into success and failure only
 	 * when its result is tested (a branch's or return's expression, not
 	 * an argument of another call) or assigned to something tested. */
@@ -428,6 +430,15 @@ void eval_store(Run *r, const Frame *fr, int32_t e, Val v, PState *s);
  * path, locals restored). */
 void exec_function(Run *r, const Frame *caller, const FileFacts *ff, const Func *fn, const Val *args,
 		   uint32_t nargs, Key site, PState st, Outs *outs);
+/* Begin R, the replay of driver D from its callback ENTRY, its findings
+ * going to OUT and its bounds to REP: the state before ENTRY runs.  End
+ * it with run_end, which applies the rules' scope to the findings
+ * (driver.c). */
+PState run_begin(Run *r, DirAnalysis *da, const Driver *d, const Func *entry, FindingVec *out, DriverReport *rep);
+void run_end(Run *r);
+/* The arguments ENTRY gets: the bound device first, unless R replays a
+ * function alone; the others symbols. */
+uint32_t entry_args(Run *r, const Func *entry, Val *args, uint32_t max);
 /* Run the driver callbacks the model hands out now (devm actions). */
 void exec_callbacks(Run *r, const Frame *fr, PState st, PStates *out);
 void trail_add(Run *r, PState *s, const FileFacts *ff, Pos pos, const char *function, const char *fmt, ...)
@@ -449,6 +460,6 @@ void raise_finding(Run *r, const Finding *f, const Trail *rel_trail, const Assum
 void report_finding(Run *r, const Finding *f, const Trail *trail, const Assumption *assumed);
 
 /* The engine hands call C to the model (coverage.c): the scan's summary counts it replayed. */
-void coverage_mark(const Call *c);
+void coverage_mark(const Call *c, bool alone);
 
 #endif

@@ -28,7 +28,7 @@ static const char *read_line(const DataLine *l, void *ctx)
 	Loading *ld = ctx;
 	ld->file = l->file, ld->last_line = l->line;
 	if (l->nfields < 5 || strcmp(l->field[0], "rule"))
-		return "expected: rule ID SEVERITY SCOPE [unless=RULE] DESCRIPTION";
+		return "expected: rule ID SEVERITY SCOPE [alone] [unless=RULE] DESCRIPTION";
 	if (model_rule_by_name(l->field[1]) < 0) {
 		snprintf(ld->msg, sizeof ld->msg, "rule '%s' is never raised by the model (src/model/rules.def)",
 			 l->field[1]);
@@ -42,10 +42,13 @@ static const char *read_line(const DataLine *l, void *ctx)
 		return "SEVERITY is warning, note or off";
 	if (strcmp(scope, "place") && strcmp(scope, "driver"))
 		return "SCOPE is place or driver";
-	const char *unless = strncmp(l->field[4], "unless=", 7) ? NULL : l->field[4] + 7;
+	int first = 4;
+	bool alone = !strcmp(l->field[first], "alone");
+	first += alone;
+	const char *unless = first < l->nfields && !strncmp(l->field[first], "unless=", 7) ? l->field[first] + 7 : NULL;
 	if (unless && model_rule_by_name(unless) < 0)
 		return "unless= names no rule of the model (src/model/rules.def)";
-	int first = unless ? 5 : 4;
+	first += unless != NULL;
 	if (first >= l->nfields)
 		return "missing DESCRIPTION";
 	/* Checked: now the rule. */
@@ -54,6 +57,7 @@ static const char *read_line(const DataLine *l, void *ctx)
 	r->reported = !off;
 	r->max = !strcmp(sev, severity_name(SEV_WARNING)) ? SEV_WARNING : SEV_NOTE;
 	r->per_driver = !strcmp(scope, "driver");
+	r->alone = alone;
 	r->unless = unless ? xstrdup(unless) : NULL;
 	/* Re-join the description the splitter cut into fields. */
 	size_t n = 0;

@@ -56,7 +56,8 @@ typedef struct {
 /* What select_items chooses by: ROOT_KIND and LIVE_KIND are kinds of the
  * names of the prefilter's set (walk.h). */
 typedef struct {
-	unsigned root_kind; /* items that mention one are roots (driver structs, registrations) */
+	unsigned root_kind; /* items that mention one are roots (driver structs, registrations;
+			     * managed acquisitions, for the functions replayed alone) */
 	unsigned live_kind; /* a function that reaches no mention of one is not chosen
 			     * (the spec's APIs); 0 keeps every reachable function */
 	int max_calls;      /* how deep calls are followed from an entry point */

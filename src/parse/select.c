@@ -4,7 +4,9 @@
  * The analysis starts at drivers and follows calls, at most MAX_CALLS deep
  * from an entry point.  What it can ever look at is therefore known before
  * any parse: the items that name a driver struct or a registration function
- * (the roots), the functions they name (the callbacks: entry points), and
+ * (the roots; where a rule is checked in functions on their own, also the
+ * functions that call a managed acquisition: analyze/local.c replays
+ * them), the functions they name (the callbacks: entry points), and
  * the function definitions of the directory that those call, transitively,
  * MAX_CALLS calls deep.  A function named without a call (a pointer, as in
  * `devm_add_action(dev, foo_release, ...)`) may be called back by the

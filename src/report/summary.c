@@ -61,11 +61,12 @@ void summary_print(FILE *f, const ScanCounts *t, const BusTable *buses, const Ru
 		sites += t->api_sites[k];
 	if (sites)
 		fprintf(f,
-			"teardown: spec API call sites in the parsed items: %zu, replayed %zu (%.1f%%); not replayed: "
+			"teardown: spec API call sites in the parsed items: %zu, replayed %zu (%.1f%%), %zu more (%.1f%%) "
+			"only in their function replayed alone; not replayed: "
 			"%zu reached from no probe or remove, %zu only through a function pointer, %zu in a directory a "
 			"bound cut short, %zu on no path followed\n",
 			sites, t->api_sites[SITE_REPLAYED], 100.0 * t->api_sites[SITE_REPLAYED] / sites,
-			t->api_sites[SITE_UNREACHED], t->api_sites[SITE_POINTER], t->api_sites[SITE_BOUND],
+			t->api_sites[SITE_ALONE], 100.0 * t->api_sites[SITE_ALONE] / sites, t->api_sites[SITE_UNREACHED], t->api_sites[SITE_POINTER], t->api_sites[SITE_BOUND],
 			t->api_sites[SITE_PATH]);
 	fprintf(f, "teardown: parse errors: %.3f%% of parsed bytes\n",
 		t->bytes_parsed ? 100.0 * t->error_bytes / t->bytes_parsed : 0.0);

@@ -122,6 +122,12 @@ Spec *spec_load(const char *path, const char *const *profiles, int nprofiles, ch
 void spec_free(Spec *spec);
 
 const SpecEntry *spec_lookup(const Spec *spec, const char *name);
+/* Does E acquire something devres releases at detach (memory, a mapping,
+ * an IRQ...), so that an unmanaged release of it is a double free? */
+static inline bool spec_is_managed_acquire(const SpecEntry *e)
+{
+	return e && (e->flags & SPEC_MANAGED) && (e->event == EV_ACQUIRE || e->event == EV_IRQ_REQUEST);
+}
 /* Every API name, in file order; *count receives the number. */
 const char *const *spec_names(const Spec *spec, int *count);
 

@@ -67,7 +67,9 @@ char *read_source(const WalkFile *f, size_t max_bytes, size_t *len, SkipReason *
 		  char *detail, size_t detail_size);
 
 /* What a name of the prefilter says of a file or item that mentions it:
- * worth a parse, defines a driver, roots the items a scan parses. */
-enum { MENTION_API = 1, MENTION_DRIVER = 2, MENTION_ROOT = 4 };
+ * worth a parse, defines a driver, roots the items a scan parses; a
+ * managed acquisition, which roots them too where a rule is checked in
+ * functions alone (analyze/local.c). */
+enum { MENTION_API = 1, MENTION_DRIVER = 2, MENTION_ROOT = 4, MENTION_ALONE = 8 };
 
 #endif
