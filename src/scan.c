@@ -183,9 +183,9 @@ static bool might_name_driver(const Tables *t, const char *text, size_t n)
 	return false;
 }
 
-/* Keep the text of file I if it names an API; say whether it names a
- * driver struct. */
-static bool sift(DirScan *ds, size_t i, unsigned want)
+/* Keep the text of file I if it names an API; the kinds of the names
+ * of WANT it mentions. */
+static unsigned sift(DirScan *ds, size_t i, unsigned want)
 {
 	unsigned kinds = mentions(&ds->s->t->prefilter, ds->srcs[i], ds->lens[i], want);
 	if (!(kinds & MENTION_API)) {
@@ -194,25 +194,47 @@ static bool sift(DirScan *ds, size_t i, unsigned want)
 		free(ds->srcs[i]);
 		ds->srcs[i] = NULL;
 	}
-	return kinds & MENTION_DRIVER;
+	return kinds;
 }
 
+/* Might TEXT call a managed acquisition: does it hold the first word of
+ * one ("devm_")?  A substring search, as for driver structs. */
+static bool might_acquire_managed(const Tables *t, const char *text, size_t n)
+{
+	for (size_t i = 0; i < t->managed_words.cap; i++) {
+		const char *w = strset_key_at(&t->managed_words, i);
+		if (w && memmem(text, n, w, strlen(w)))
+			return true;
+	}
+	return false;
+}
+
+/* What a directory holds worth parsing. */
+typedef enum {
+	DIR_NOTHING,
+	DIR_DRIVERS, /* a driver struct */
+	DIR_ALONE,   /* no driver, but a function that calls a managed acquisition,
+			which analyze/local.c replays on its own */
+} DirKind;
+
 /* Read the directory's files, count and note the unreadable ones, and drop
- * the text of those that name no API.  True if any file names a driver
- * struct: if none does, nothing here can be reported.  A file that cannot
- * name one is not searched for APIs until a sibling turns out to: then it
- * is read again (from the page cache). */
-static bool read_dir(DirScan *ds)
+ * the text of those that name no API.  DIR_DRIVERS if any file names a
+ * driver struct.  A file that cannot name one is not searched for APIs
+ * until a sibling turns out to: then it is read again (from the page
+ * cache).  If none does, only a function calling a managed acquisition
+ * can be reported here (DIR_ALONE), where a rule is checked in functions
+ * alone: the files that hold the first word of one are searched. */
+static DirKind read_dir(DirScan *ds)
 {
 	const Tables *t = ds->s->t;
-	bool has_driver = false;
+	bool has_driver = false, alone = false;
 	bool *later = xcalloc(ds->d->nfiles ? ds->d->nfiles : 1, sizeof *later);
 	for (size_t i = 0; i < ds->d->nfiles; i++) {
 		ds->counts->files_seen++;
 		if (!(ds->srcs[i] = read_one(ds, i)))
 			continue;
 		if (might_name_driver(t, ds->srcs[i], ds->lens[i])) {
-			has_driver |= sift(ds, i, MENTION_API | MENTION_DRIVER);
+			has_driver |= sift(ds, i, MENTION_API | MENTION_DRIVER) & MENTION_DRIVER;
 			continue;
 		}
 		free(ds->srcs[i]);
@@ -222,8 +244,20 @@ static bool read_dir(DirScan *ds)
 	for (size_t i = 0; has_driver && i < ds->d->nfiles; i++)
 		if (later[i] && (ds->srcs[i] = read_one(ds, i)))
 			sift(ds, i, MENTION_API);
+	/* No driver: the functions a rule checks alone are still worth a
+	 * parse. */
+	for (size_t i = 0; !has_driver && t->managed_words.n && i < ds->d->nfiles; i++) {
+		if (!later[i] || !(ds->srcs[i] = read_one(ds, i)))
+			continue;
+		if (might_acquire_managed(t, ds->srcs[i], ds->lens[i])) {
+			alone |= (sift(ds, i, MENTION_API | MENTION_ALONE) & MENTION_ALONE) != 0;
+			continue;
+		}
+		free(ds->srcs[i]);
+		ds->srcs[i] = NULL;
+	}
 	free(later);
-	return has_driver;
+	return has_driver ? DIR_DRIVERS : alone ? DIR_ALONE : DIR_NOTHING;
 }
 
 /* Make SF the items of SRC (N bytes), a candidate for parsing: one whole
@@ -428,7 +462,7 @@ static bool adopt_unresolved(DirScan *ds, const DriverVec *drivers)
 
 /* Count every file of the directory once, by what finally became of it;
  * the reason a file was not parsed goes to WHY[i] (SKIP_NONE: parsed). */
-static void account(DirScan *ds, bool has_driver, SkipReason *why)
+static void account(DirScan *ds, bool worth_parsing, SkipReason *why)
 {
 	ScanCounts *c = ds->counts;
 	char detail[256];
@@ -440,7 +474,7 @@ static void account(DirScan *ds, bool has_driver, SkipReason *why)
 			why[i] = ds->noted[i];
 			continue;
 		}
-		if (!has_driver) {
+		if (!worth_parsing) {
 			r = SKIP_NO_DRIVER;
 		} else if (!ds->srcs[i]) {
 			r = SKIP_NO_API;
@@ -530,8 +564,8 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 	SkipReason *why = xcalloc(d->nfiles, sizeof *why);
 	DriverVec drivers = { 0 };
 
-	bool has_driver = read_dir(&ds);                            /* read, prefilter */
-	if (has_driver) {
+	DirKind kind = read_dir(&ds);                               /* read, prefilter */
+	if (kind != DIR_NOTHING) {
 		split_candidates(&ds);                              /* choose items */
 		choose_items(&ds);
 		parse_chosen(&ds);                                  /* parse, extract */
@@ -543,7 +577,7 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 			join_drivers(ds.facts, ds.nfacts, &drivers);
 		}
 	}
-	account(&ds, has_driver, why);
+	account(&ds, kind != DIR_NOTHING, why);
 	atomic_fetch_add(&s->files_done, d->nfiles);
 	for (size_t i = 0; i < drivers.n; i++)
 		c->drivers_by_bus[drivers.v[i].bus - s->t->buses.buses]++;
@@ -814,13 +848,13 @@ int facts_run(const char *file, const FactsOptions *fo)
 				note(stderr, file, SKIP_PARSE_TIMEOUT, "gave up after 60000 ms");
 		}
 	} else {
-		bool has_driver = read_dir(&ds);
-		if (has_driver) {
+		DirKind kind = read_dir(&ds);
+		if (kind != DIR_NOTHING) {
 			split_candidates(&ds);
 			choose_items(&ds);
 			parse_chosen(&ds);
 		}
-		account(&ds, has_driver, &why);
+		account(&ds, kind != DIR_NOTHING, &why);
 		if (ds.nfacts)
 			ff = &ds.facts[0];
 	}

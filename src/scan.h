@@ -39,6 +39,10 @@ typedef struct {
 	Spec *spec;
 	RuleTable rules;
 	StrSet prefilter; /* identifier -> MENTION_* kinds: worth a parse, names a driver struct */
+	/* Where a rule is checked in functions alone: the first words of the
+	 * managed acquisitions ("devm_", "pcim_"), which a directory without
+	 * a driver struct is searched for.  None otherwise. */
+	StrSet managed_words;
 } Tables;
 
 /* Load every table of the data folder (and check the parser's ABI); on an

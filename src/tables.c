@@ -69,7 +69,15 @@ int tables_load(Tables *t)
 	}
 	for (int i = 0; i < n; i++) {
 		const SpecEntry *e = spec_lookup(t->spec, names[i]);
-		add_kind(&t->prefilter, names[i], MENTION_API | (alone && spec_is_managed_acquire(e) ? MENTION_ALONE : 0));
+		bool managed = alone && spec_is_managed_acquire(e);
+		add_kind(&t->prefilter, names[i], MENTION_API | (managed ? MENTION_ALONE : 0));
+		const char *word = names[i] + strspn(names[i], "_"), *end = strchr(word, '_');
+		char first[64];
+		if (managed && end && (size_t)(end + 1 - word) < sizeof first) {
+			memcpy(first, word, (size_t)(end + 1 - word));
+			first[end + 1 - word] = '\0';
+			strset_add(&t->managed_words, first, (void *)1);
+		}
 	}
 	/* The helpers that store, load or point into driver memory make a
 	 * function worth replaying too (drvdata getters, flag setters). */

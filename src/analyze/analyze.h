@@ -37,6 +37,7 @@ typedef struct {
 	const Conventions *conv;
 	int inline_depth;    /* driver functions followed this deep */
 	size_t visit_budget; /* graph nodes visited per driver */
+	size_t alone_visit_budget; /* ... per function replayed on its own (local.c) */
 	int states_per_node; /* a replay of a function visits at most this times its nodes */
 } AnalyzeConfig;
 

@@ -42,6 +42,7 @@ AnalyzeConfig analyze_config(const Spec *spec, const Profile *profile, const Rul
 		.conv = conv,
 		.inline_depth = 4,
 		.visit_budget = 150000,
+		.alone_visit_budget = 10000,
 		.states_per_node = 96,
 	};
 }

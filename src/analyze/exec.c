@@ -32,9 +32,10 @@
  * path that continues with one never prints another path's transitions.
  *
  * Budgets: one execution of a function visits at most states_per_node
- * times its node count, and a driver at most visit_budget nodes; past
- * either the driver is reported partially analysed, and each of its
- * findings says so.
+ * times its node count, and a driver at most visit_budget nodes (a
+ * function replayed on its own, alone_visit_budget); past either the
+ * driver is reported partially analysed, and each of its findings says
+ * so.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -94,7 +95,7 @@ void assume(Run *r, PState *s, const char *fmt, ...)
 
 bool over_budget(Run *r)
 {
-	if (r->rep->visits < r->cfg->visit_budget)
+	if (r->rep->visits < (r->alone ? r->cfg->alone_visit_budget : r->cfg->visit_budget))
 		return false;
 	r->rep->partial = true;
 	r->rep->why = "path budget";
