@@ -27,7 +27,7 @@ void summary_print(FILE *f, const ScanCounts *t, const BusTable *buses, const Ru
 	size_t parsed = t->files_seen;
 	for (int k = 1; k < SKIP_COUNT; k++)
 		parsed -= t->skipped[k];
-	fprintf(f, "teardown: %zu files seen, %zu parsed (%.1f MiB of their %.1f MiB: the items drivers reach)",
+	fprintf(f, "teardown: %zu files seen, %zu parsed (%.1f MiB of their %.1f MiB: the items drivers reach and the functions checked alone)",
 		t->files_seen, parsed, t->bytes_parsed / 1048576.0, t->bytes_candidate / 1048576.0);
 	const char *sep = "; skipped: ";
 	for (int k = 1; k < SKIP_COUNT; k++)

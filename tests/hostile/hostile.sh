@@ -26,7 +26,7 @@
 # scan: teardown: skipped loop: symlink loop (links to a directory that contains it)
 # scan: teardown: skipped secret.c: unreadable (Permission denied)
 # scan: teardown: skipped self.c: symlink loop (Too many levels of symbolic links)
-# scan: teardown: 17 files seen, 9 parsed (8.0 MiB of their 8.0 MiB: the items drivers reach); skipped: 1 no API names, 2 unreadable, 1 binary, 1 too large, 1 not a regular file, 2 symlink loop
+# scan: teardown: 17 files seen, 9 parsed (8.0 MiB of their 8.0 MiB: the items drivers reach and the functions checked alone); skipped: 1 no API names, 2 unreadable, 1 binary, 1 too large, 1 not a regular file, 2 symlink loop
 # scan: exit 0 or 1
 # scan json: valid, 17 files seen
 # drivers: _drv crlf_driver indir_driver ok_driver spaced_driver
