@@ -221,14 +221,18 @@ typedef enum {
  * the text of those that name no API.  DIR_DRIVERS if any file names a
  * driver struct.  A file that cannot name one is not searched for APIs
  * until a sibling turns out to: then it is read again (from the page
- * cache).  If none does, only a function calling a managed acquisition
- * can be reported here (DIR_ALONE), where a rule is checked in functions
- * alone: the files that hold the first word of one are searched. */
+ * cache).  A file that holds the first word of a managed acquisition,
+ * where a rule is checked in functions alone, is kept and searched: if no
+ * file names a driver, only a function calling one can be reported here
+ * (DIR_ALONE). */
 static DirKind read_dir(DirScan *ds)
 {
 	const Tables *t = ds->s->t;
 	bool has_driver = false, alone = false;
-	bool *later = xcalloc(ds->d->nfiles ? ds->d->nfiles : 1, sizeof *later);
+	/* Per file: 0 done with, LATER read again if a sibling names a driver,
+	 * HELD kept: it may call a managed acquisition. */
+	enum { LATER = 1, HELD };
+	uint8_t *defer = xcalloc(ds->d->nfiles ? ds->d->nfiles : 1, sizeof *defer);
 	for (size_t i = 0; i < ds->d->nfiles; i++) {
 		ds->counts->files_seen++;
 		if (!(ds->srcs[i] = read_one(ds, i)))
@@ -237,26 +241,21 @@ static DirKind read_dir(DirScan *ds)
 			has_driver |= sift(ds, i, MENTION_API | MENTION_DRIVER) & MENTION_DRIVER;
 			continue;
 		}
-		free(ds->srcs[i]);
-		ds->srcs[i] = NULL;
-		later[i] = true;
-	}
-	for (size_t i = 0; has_driver && i < ds->d->nfiles; i++)
-		if (later[i] && (ds->srcs[i] = read_one(ds, i)))
-			sift(ds, i, MENTION_API);
-	/* No driver: the functions a rule checks alone are still worth a
-	 * parse. */
-	for (size_t i = 0; !has_driver && t->managed_words.n && i < ds->d->nfiles; i++) {
-		if (!later[i] || !(ds->srcs[i] = read_one(ds, i)))
-			continue;
-		if (might_acquire_managed(t, ds->srcs[i], ds->lens[i])) {
-			alone |= (sift(ds, i, MENTION_API | MENTION_ALONE) & MENTION_ALONE) != 0;
+		if (t->managed_words.n && might_acquire_managed(t, ds->srcs[i], ds->lens[i])) {
+			defer[i] = HELD;
 			continue;
 		}
 		free(ds->srcs[i]);
 		ds->srcs[i] = NULL;
+		defer[i] = LATER;
 	}
-	free(later);
+	for (size_t i = 0; i < ds->d->nfiles; i++) {
+		if (defer[i] == HELD)
+			alone |= (sift(ds, i, MENTION_API | MENTION_ALONE) & MENTION_ALONE) != 0;
+		else if (defer[i] == LATER && has_driver && (ds->srcs[i] = read_one(ds, i)))
+			sift(ds, i, MENTION_API);
+	}
+	free(defer);
 	return has_driver ? DIR_DRIVERS : alone ? DIR_ALONE : DIR_NOTHING;
 }
 

@@ -62,11 +62,7 @@ int tables_load(Tables *t)
 				add_kind(&t->prefilter, t->buses.buses[i].fields[f], MENTION_API);
 	int n;
 	const char *const *names = spec_names(t->spec, &n);
-	bool alone = false;
-	for (size_t i = 0; i < t->rules.ids.cap; i++) {
-		const Rule *r = strset_value_at(&t->rules.ids, i);
-		alone |= r && r->reported && r->alone;
-	}
+	bool alone = rules_any_alone(&t->rules);
 	for (int i = 0; i < n; i++) {
 		const SpecEntry *e = spec_lookup(t->spec, names[i]);
 		bool managed = alone && spec_is_managed_acquire(e);

@@ -29,6 +29,8 @@ const Rule *rule_by_id(const RuleTable *t, const char *id);
 bool rule_matches(const char *id, const char *name);
 /* How many reported rules NAME matches. */
 int rules_matching(const RuleTable *t, const char *name);
+/* Is a reported rule checked in functions alone (local.c)? */
+bool rules_any_alone(const RuleTable *t);
 
 typedef struct {
 	const Spec *spec;

@@ -97,9 +97,8 @@ static Edges call_edges(DirAnalysis *da)
 	return e;
 }
 
-/* Add to OUT the functions that call FN directly and that no replay
- * reached. */
-static void callers_of(const Edges *e, const Func *fn, Sites *out)
+/* The first edge into FN (E is sorted by callee). */
+static size_t first_edge(const Edges *e, const Func *fn)
 {
 	size_t lo = 0, hi = e->n;
 	while (lo < hi) {
@@ -109,7 +108,14 @@ static void callers_of(const Edges *e, const Func *fn, Sites *out)
 		else
 			hi = mid;
 	}
-	for (size_t i = lo; i < e->n && e->v[i].callee == fn; i++) {
+	return lo;
+}
+
+/* Add to OUT the functions that call FN directly and that no replay
+ * reached. */
+static void callers_of(const Edges *e, const Func *fn, Sites *out)
+{
+	for (size_t i = first_edge(e, fn); i < e->n && e->v[i].callee == fn; i++) {
 		const Site *g = &e->v[i].caller;
 		if (!replayed(g->ff, g->fn) && !has_site(out, g->fn))
 			VEC_PUSH(out, *g);
@@ -119,11 +125,10 @@ static void callers_of(const Edges *e, const Func *fn, Sites *out)
 /* Does a function no replay reached call FN directly? */
 static bool has_caller(const Edges *e, const Func *fn)
 {
-	Sites callers = { 0 };
-	callers_of(e, fn, &callers);
-	bool any = callers.n > 0;
-	VEC_FREE(&callers);
-	return any;
+	for (size_t i = first_edge(e, fn); i < e->n && e->v[i].callee == fn; i++)
+		if (!replayed(e->v[i].caller.ff, e->v[i].caller.fn))
+			return true;
+	return false;
 }
 
 /* Replay FN of FF on its own; its findings go to OUT. */
@@ -153,12 +158,7 @@ static void replay_alone(DirAnalysis *da, const FileFacts *ff, const Func *fn, F
 void analyze_alone(DirAnalysis *da, FindingVec *out)
 {
 	const AnalyzeConfig *cfg = da->cfg;
-	bool any = false;
-	for (size_t i = 0; i < cfg->rules->ids.cap; i++) {
-		const Rule *rl = strset_value_at(&cfg->rules->ids, i);
-		any |= rl && rl->reported && rl->alone;
-	}
-	if (!any)
+	if (!rules_any_alone(cfg->rules))
 		return;
 	Sites todo = { 0 }, done = { 0 };
 	for (size_t f = 0; f < da->nfiles; f++)

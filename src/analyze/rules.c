@@ -104,6 +104,16 @@ bool rule_matches(const char *id, const char *name)
 	return !strncmp(id, name, n) && (id[n] == '\0' || id[n] == '-');
 }
 
+bool rules_any_alone(const RuleTable *t)
+{
+	for (size_t i = 0; i < t->ids.cap; i++) {
+		const Rule *r = strset_value_at(&t->ids, i);
+		if (r && r->reported && r->alone)
+			return true;
+	}
+	return false;
+}
+
 int rules_matching(const RuleTable *t, const char *name)
 {
 	int count = 0;
