@@ -69,6 +69,7 @@ void dir_analysis_free(DirAnalysis *da)
 	keymap_free(&da->funcs);
 	strset_free(&da->strings);
 	strset_free(&da->externs);
+	strset_free(&da->inlines);
 	strset_free(&da->unparsed);
 	for (size_t k = 0; da->statics && k < da->nfiles; k++)
 		strset_free(&da->statics[k]);
@@ -311,6 +312,7 @@ void run_end(Run *r)
 	for (size_t i = r->first; r->rep->partial && i < r->out->n; i++)
 		r->out->v[i].cut = r->rep->why;
 	strset_free(&r->reported);
+	strset_free(&r->handlers);
 	strset_free(&r->names);
 	strset_free(&r->suffixes);
 	keymap_free(&r->keys);

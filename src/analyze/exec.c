@@ -844,3 +844,47 @@ void exec_callbacks(Run *r, const Frame *fr, PState st, PStates *out)
 	}
 	VEC_PUSH(out, st);
 }
+
+/* An IRQ just requested can fire from now on: its hard handler runs in
+ * interrupt context with the request's number and dev_id, on a copy of the
+ * path that goes nowhere after it (what the handler changes is not the
+ * driver's state at unbind: it may run any number of times, or never).
+ * What it calls in that context is checked there (intx-atomic: pci_intx
+ * of a managed device allocating under 6.11).  Once per request site and
+ * driver: the first path to reach the request stands for the others. */
+void exec_handler(Run *r, const Frame *fr, const SpecEntry *e, const Call *c, const Val *args, uint32_t nargs,
+		  const PState *st)
+{
+	int h = e->arg[ARG_HANDLER];
+	if (h < 0 || (uint32_t)h >= nargs || args[h].kind != V_FUNC || fr->depth >= r->cfg->inline_depth)
+		return;
+	const FileFacts *ff;
+	const Func *fn = callback_function(r, args[h].name, &ff);
+	if (!fn || fn->nparams < 2 || !func_reaches_model(r->da, func_info(r->da, ff, fn),
+							   r->cfg->inline_depth - fr->depth - 1))
+		return;
+	char site[64];
+	snprintf(site, sizeof site, "%p", (const void *)c);
+	if (strset_get(&r->handlers, site, strlen(site), NULL))
+		return;
+	strset_add(&r->handlers, site, (void *)1);
+	int irq = e->arg[ARG_IRQ], dev_id = e->arg[ARG_DEV_ID];
+	Val hargs[2] = {
+		irq >= 0 && (uint32_t)irq < nargs ? args[irq] : val_int(0),
+		dev_id >= 0 && (uint32_t)dev_id < nargs ? args[dev_id] : val_int(0),
+	};
+	const PState *resume = r->cur;
+	PState in = pstate_clone(st);
+	ModelOrigin origin = { ff->rel, (int)fn->start.line, fn->name };
+	trail_add(r, &in, fr->ff, c->pos, fr->fn->name, "the IRQ requested here fires: %s() runs in hard IRQ context",
+		  fn->name);
+	((Trail *)in.trail)->depth = 1; /* where the handler's path leaves the driver's: always shown */
+	r->cur = &in;
+	model_enter_handler(in.m, &origin);
+	Outs outs = { 0 };
+	exec_function(r, fr, ff, fn, hargs, 2, key_of(0x1a, fn->name, 0), in, &outs);
+	for (size_t i = 0; i < outs.n; i++)
+		pstate_free(&outs.v[i].st);
+	VEC_FREE(&outs);
+	r->cur = resume;
+}

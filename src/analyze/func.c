@@ -28,8 +28,17 @@
 
 #include "analyze/internal.h"
 
-/* The directory's functions by name, once: the parsed ones per file and
- * the external ones, and those left unparsed. */
+static bool is_header(const char *rel)
+{
+	size_t n = strlen(rel);
+	return n > 2 && !strcmp(rel + n - 2, ".h");
+}
+
+/* The directory's functions by name, once: the parsed ones per file, the
+ * external ones, the static ones of its headers, and those left unparsed.
+ * A header's static function (`static inline struct foo *to_foo(...)`) is
+ * compiled into every file that includes it, and the engine does not
+ * follow includes: it is visible to every file of the directory. */
 static void index_functions(DirAnalysis *da)
 {
 	if (da->statics)
@@ -43,6 +52,8 @@ static void index_functions(DirAnalysis *da)
 			strset_add(&da->statics[k], fn->name, r);
 			if (!fn->is_static)
 				strset_add(&da->externs, fn->name, r);
+			else if (is_header(da->files[k].rel))
+				strset_add(&da->inlines, fn->name, r);
 		}
 	for (size_t k = 0; k < da->nfiles; k++)
 		for (uint32_t i = 0; i < da->files[k].nunparsed; i++)
@@ -54,12 +65,14 @@ const Func *resolve_function(DirAnalysis *da, const FileFacts *from, const char 
 			     const FileFacts **where)
 {
 	/* C linkage: the calling file's own function first, then an external
-	 * definition elsewhere in the directory. */
+	 * definition elsewhere in the directory, then a header's inline. */
 	index_functions(da);
 	size_t len = strlen(name);
 	const FuncRef *r = strset_get(&da->statics[from - da->files], name, len, NULL);
 	if (!r)
 		r = strset_get(&da->externs, name, len, NULL);
+	if (!r)
+		r = strset_get(&da->inlines, name, len, NULL);
 	if (!r)
 		return NULL;
 	*where = r->ff;

@@ -230,6 +230,7 @@ struct DirAnalysis {
 	KeyMap funcs;       /* Func* -> FuncInfo */
 	StrSet externs;     /* non-static function name -> FuncRef, over the directory */
 	StrSet *statics;    /* per file: function name -> FuncRef */
+	StrSet inlines;     /* static functions of the directory's headers -> FuncRef */
 	StrSet unparsed;    /* functions the directory defines that reach no API */
 	Arena scratch;      /* per driver: trails, names */
 	VEC(CacheEntry *) *cache; /* summaries of the current driver, CACHE_BUCKETS buckets */
@@ -262,6 +263,7 @@ typedef struct {
 	StrSet names;               /* display name -> Key (boxed), for uniqueness and callbacks */
 	StrSet suffixes;            /* display hint -> the first suffix not tried for it */
 	Key device;                 /* the bound device */
+	StrSet handlers;            /* IRQ request sites whose handler was replayed */
 	bool alone;                 /* a function replayed on its own (local.c): only the
 				       rules data/rules marks `alone` report */
 	/* Evaluation context: an API call forks into success and failure only
@@ -441,6 +443,10 @@ void run_end(Run *r);
 uint32_t entry_args(Run *r, const Func *entry, Val *args, uint32_t max);
 /* Run the driver callbacks the model hands out now (devm actions). */
 void exec_callbacks(Run *r, const Frame *fr, PState st, PStates *out);
+/* Replay the hard handler of the IRQ request C (API E, ARGS) that just
+ * succeeded on ST, in IRQ context, on a copy of ST that ends there. */
+void exec_handler(Run *r, const Frame *fr, const SpecEntry *e, const Call *c, const Val *args, uint32_t nargs,
+		  const PState *st);
 void trail_add(Run *r, PState *s, const FileFacts *ff, Pos pos, const char *function, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 /* Drop the driver's summaries (a new driver begins). */

@@ -38,12 +38,12 @@ static const char *where(const Model *m)
 	return m->handler ? "an IRQ handler" : "atomic context";
 }
 
-void context_sleeping_alloc(Model *m, const char *what, ModelRule rule)
+void context_sleeping_alloc(Model *m, const char *what, ModelRule rule, Transition *why)
 {
 	if (!context_atomic(m))
 		return;
 	step_effect(m, "%s may sleep in %s", what, where(m));
-	finding_raise(m, SEV_WARNING, rule, EVIDENCE(m->atomic_by),
+	finding_raise(m, SEV_WARNING, rule, EVIDENCE(why, m->atomic_by),
 		      "%s may sleep, but runs in %s", what, where(m));
 }
 
@@ -53,11 +53,11 @@ void context_check_sleep(Model *m, const SpecEntry *e, const char *const *args, 
 		return;
 	const char *gfp = arg(e, ARG_GFP, args, nargs);
 	if (e->flags & SPEC_SLEEPS)
-		context_sleeping_alloc(m, e->name, RULE_SLEEP_IN_ATOMIC);
+		context_sleeping_alloc(m, e->name, RULE_SLEEP_IN_ATOMIC, NULL);
 	else if (gfp_may_sleep(gfp)) {
 		char what[256];
 		snprintf(what, sizeof what, "%s with %s", e->name, gfp);
-		context_sleeping_alloc(m, what, RULE_SLEEP_IN_ATOMIC);
+		context_sleeping_alloc(m, what, RULE_SLEEP_IN_ATOMIC, NULL);
 	}
 }
 

@@ -401,7 +401,9 @@ void resource_release_node(Model *m, const Node *n);
 
 /* context.c */
 void context_check_sleep(Model *m, const SpecEntry *e, const char *const *args, int nargs);
-void context_sleeping_alloc(Model *m, const char *what, ModelRule rule);
+/* WHAT may sleep: a finding of RULE in atomic context, with WHY (what made
+ * the call allocate: the managed enable) as evidence if not NULL. */
+void context_sleeping_alloc(Model *m, const char *what, ModelRule rule, Transition *why);
 void context_lock(Model *m, const SpecEntry *e, const char *const *args, int nargs);
 void context_unlock(Model *m);
 bool context_atomic(const Model *m);

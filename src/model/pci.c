@@ -134,7 +134,8 @@ static void pcim_intx(Model *m, bool enable, bool hybrid)
 	}
 	if (existing < 0) {
 		context_sleeping_alloc(m, hybrid ? "pci_intx -> pcim_intx: devres_alloc(GFP_KERNEL)"
-				       : "pcim_intx: devres_alloc(GFP_KERNEL)", hybrid ? RULE_INTX_ATOMIC : RULE_SLEEP_IN_ATOMIC);
+				       : "pcim_intx: devres_alloc(GFP_KERNEL)", hybrid ? RULE_INTX_ATOMIC : RULE_SLEEP_IN_ATOMIC,
+				       hybrid ? p->managed_by : NULL);
 		Node *n = devres_add(m, NODE_INTX_RESTORE, -1);
 		n->intx_disabled = m->profile->intx_restore_latest ? enable : p->intx_disabled;
 		step_effect(m, "devres +#%d pcim_intx_restore (will restore INTx %s)", n->id,
