@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- util/mem.c: allocation that never returns NULL, and arenas ---- */
 
@@ -220,6 +221,14 @@ typedef struct {
 	uint32_t nunparsed;
 	Arena arena;
 } FileFacts;
+
+/* Is FF a header: its static functions are compiled into every file that
+ * includes it. */
+static inline bool facts_of_header(const FileFacts *ff)
+{
+	size_t n = strlen(ff->rel);
+	return n > 2 && !strcmp(ff->rel + n - 2, ".h");
+}
 
 /* A callback of a driver, resolved to its definition. */
 typedef struct {

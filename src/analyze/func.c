@@ -28,12 +28,6 @@
 
 #include "analyze/internal.h"
 
-static bool is_header(const char *rel)
-{
-	size_t n = strlen(rel);
-	return n > 2 && !strcmp(rel + n - 2, ".h");
-}
-
 /* The directory's functions by name, once: the parsed ones per file, the
  * external ones, the static ones of its headers, and those left unparsed.
  * A header's static function (`static inline struct foo *to_foo(...)`) is
@@ -52,7 +46,7 @@ static void index_functions(DirAnalysis *da)
 			strset_add(&da->statics[k], fn->name, r);
 			if (!fn->is_static)
 				strset_add(&da->externs, fn->name, r);
-			else if (is_header(da->files[k].rel))
+			else if (facts_of_header(&da->files[k]))
 				strset_add(&da->inlines, fn->name, r);
 		}
 	for (size_t k = 0; k < da->nfiles; k++)

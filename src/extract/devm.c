@@ -523,8 +523,7 @@ void devm_derive(const FileFacts *files, const bool *macros, size_t nfiles, cons
 	Deriver d = { .conv = conv, .not_undo = not_undo, .out = out };
 	for (size_t i = 0; i < nfiles; i++) {
 		const FileFacts *ff = &files[i];
-		size_t len = strlen(ff->rel);
-		bool header = len > 2 && !strcmp(ff->rel + len - 2, ".h");
+		bool header = facts_of_header(ff);
 		for (uint32_t k = 0; k < ff->nfuncs; k++) {
 			const Func *f = &ff->funcs[k];
 			FuncRef r = { ff, f };
