@@ -312,7 +312,7 @@ void run_end(Run *r)
 	for (size_t i = r->first; r->rep->partial && i < r->out->n; i++)
 		r->out->v[i].cut = r->rep->why;
 	strset_free(&r->reported);
-	strset_free(&r->handlers);
+	keymap_free(&r->handlers);
 	strset_free(&r->names);
 	strset_free(&r->suffixes);
 	keymap_free(&r->keys);

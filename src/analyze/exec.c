@@ -863,11 +863,9 @@ void exec_handler(Run *r, const Frame *fr, const SpecEntry *e, const Call *c, co
 	if (!fn || fn->nparams < 2 || !func_reaches_model(r->da, func_info(r->da, ff, fn),
 							   r->cfg->inline_depth - fr->depth - 1))
 		return;
-	char site[64];
-	snprintf(site, sizeof site, "%p", (const void *)c);
-	if (strset_get(&r->handlers, site, strlen(site), NULL))
+	if (keymap_get(&r->handlers, (uint64_t)(uintptr_t)c))
 		return;
-	strset_add(&r->handlers, site, (void *)1);
+	keymap_set(&r->handlers, (uint64_t)(uintptr_t)c, (void *)1);
 	int irq = e->arg[ARG_IRQ], dev_id = e->arg[ARG_DEV_ID];
 	Val hargs[2] = {
 		irq >= 0 && (uint32_t)irq < nargs ? args[irq] : val_int(0),

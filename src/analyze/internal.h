@@ -263,7 +263,7 @@ typedef struct {
 	StrSet names;               /* display name -> Key (boxed), for uniqueness and callbacks */
 	StrSet suffixes;            /* display hint -> the first suffix not tried for it */
 	Key device;                 /* the bound device */
-	StrSet handlers;            /* IRQ request sites whose handler was replayed */
+	KeyMap handlers;            /* Call * of the IRQ requests whose handler was replayed */
 	bool alone;                 /* a function replayed on its own (local.c): only the
 				       rules data/rules marks `alone` report */
 	/* Evaluation context: an API call forks into success and failure only
