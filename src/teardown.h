@@ -147,6 +147,8 @@ typedef struct {
 	uint32_t expr_first, expr_count; /* its expressions: FileFacts.exprs[expr_first..] */
 	const char **locals;           /* the names its body declares */
 	uint32_t nlocals;
+	const char **arrays;           /* those of them declared as arrays */
+	uint32_t narrays;
 	bool cfg_partial;              /* too deep or too large: the graph is cut short */
 } Func;
 

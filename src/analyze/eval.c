@@ -417,6 +417,9 @@ static Val name_value(Run *r, const Frame *fr, int32_t e, PState *s)
 		if (looks_constant(name))
 			return (Val){ .kind = V_NAMED, .name = name };
 	}
+	int32_t li = fr->fi->local[e - (int32_t)fr->fn->expr_first];
+	if (li >= 0 && fr->fi->array[li]) /* an array stands for its first element's address */
+		return val_obj(obj_sub(r, fr->frame, fr->fi->names[li]));
 	Lval lv = name_lvalue(r, fr, e);
 	return load(r, fr, s, &lv, e);
 }
@@ -1039,7 +1042,12 @@ static void exec_call(Run *r, const Frame *fr, int32_t e, PState st, Results *ou
 		} else {
 			char buf[160];
 			snprintf(buf, sizeof buf, "%s()", name ? name : "?");
-			if (name && looks_constant(name) && const_call(r, &st, name, args, nargs, &v))
+			bool constant = name && looks_constant(name) && const_call(r, &st, name, args, nargs, &v);
+			for (uint32_t i = 0; i < nargs && !constant; i++)
+				if (args[i].kind == V_OBJ)
+					slots_forget_local(r, &st, args[i].key, key_mix(key_mix(fr->ctx, iterations(&st)),
+											  (uint64_t)e << 8 | i));
+			if (constant)
 				push(out, st, v);
 			else if (unparsed == 2) /* a helper whose every return is `return 0;` */
 				push(out, st, val_int(0));

@@ -259,11 +259,24 @@ const FuncInfo *func_info(DirAnalysis *da, const FileFacts *ff, const Func *fn)
 	for (uint32_t i = 0; i < fn->nparams; i++)
 		if (fn->params[i][0])
 			add_name(da, fi, fn->params[i]);
+	int32_t nparam_names = (int32_t)fi->nnames;
 	for (uint32_t i = 0; i < fn->nlocals; i++)
 		add_name(da, fi, fn->locals[i]);
 	fi->resident = arena_alloc(da->arena, (fi->nnames ? fi->nnames : 1) * sizeof *fi->resident);
 	memset(fi->resident, 0, (fi->nnames ? fi->nnames : 1) * sizeof *fi->resident);
 	fi->words = (fi->nnames + 63) / 64;
+	fi->array = arena_alloc(da->arena, (fi->nnames ? fi->nnames : 1) * sizeof *fi->array);
+	memset(fi->array, 0, (fi->nnames ? fi->nnames : 1) * sizeof *fi->array);
+	for (uint32_t i = 0; i < fn->narrays; i++) {
+		int32_t li = name_index(fi, name_intern(da, fn->arrays[i]));
+		uint32_t decls = 0, arrays = 0;
+		for (uint32_t k = 0; k < fn->nlocals; k++)
+			decls += !strcmp(fn->locals[k], fn->arrays[i]);
+		for (uint32_t k = 0; k < fn->narrays; k++)
+			arrays += !strcmp(fn->arrays[k], fn->arrays[i]);
+		if (li >= nparam_names && decls == arrays)
+			fi->array[li] = fi->resident[li] = true;
+	}
 	uint32_t ne = fn->expr_count;
 	fi->text = arena_alloc(da->arena, (ne ? ne : 1) * sizeof *fi->text);
 	fi->local = arena_alloc(da->arena, (ne ? ne : 1) * sizeof *fi->local);

@@ -149,6 +149,8 @@ typedef struct {
 	uint32_t nnames;
 	StrSet index;         /* name -> its index + 1 */
 	bool *resident;       /* per name: it lives in the heap (&x, x.f, x[i] are used) */
+	bool *array;          /* per name: an array (its value is its address), declared so
+				 wherever the body declares the name */
 	uint32_t words;       /* 64-bit words of a liveness set */
 	uint64_t *live;       /* per node: the names live at its entry */
 	uint8_t *joins;       /* per node: more than one predecessor */
@@ -353,6 +355,7 @@ void slot_set(PState *s, Key obj, const char *field, Val v);
  * known to hold its initial value. */
 bool element_may_alias(const PState *s, Key obj, const char *field);
 void slots_drop_frame(Run *r, PState *s, Key frame);
+void slots_forget_local(Run *r, PState *s, Key addr, Key site);
 const Facts *facts_get(const PState *s, Key k);
 Facts *facts_edit(PState *s, Key k);
 /* Forget what nothing on the path holds any more: the facts of symbols no

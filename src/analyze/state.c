@@ -217,11 +217,12 @@ void slot_set(PState *s, Key obj, const char *field, Val v)
 	h->nslots++;
 }
 
-/* Is OBJ the frame FRAME or an object inside it (a local struct's field)? */
-static bool in_frame(Run *r, Key obj, Key frame)
+/* Is OBJ the object WITHIN or inside it (a local struct's field, an
+ * element of a local array)? */
+static bool inside(Run *r, Key obj, Key within)
 {
 	for (int guard = 0; guard < 16 && obj; guard++) {
-		if (obj == frame)
+		if (obj == within)
 			return true;
 		const KeyInfo *ki = key_info(r, obj);
 		if (!ki || ki->kind != K_SUB)
@@ -231,17 +232,58 @@ static bool in_frame(Run *r, Key obj, Key frame)
 	return false;
 }
 
+/* The frame OBJ is storage of (a local, its field, its element), 0 if none. */
+static Key frame_of(Run *r, Key obj)
+{
+	for (int guard = 0; guard < 16 && obj; guard++) {
+		const KeyInfo *ki = key_info(r, obj);
+		if (!ki || (ki->kind != K_SUB && ki->kind != K_FRAME))
+			return 0;
+		if (ki->kind == K_FRAME)
+			return obj;
+		obj = ki->parent;
+	}
+	return 0;
+}
+
+/* A function the engine does not follow, handed the address of a local
+ * (`read_it(pdev, &val)`, `get_config(dev, &cfg)`), may write through it:
+ * what the local and everything inside it held is unknown after the call.
+ * Each slot gets a symbol of its own for this call (SITE).  Only locals:
+ * the objects the driver allocated are handed to every dev_err() and
+ * lock, and what the path knows of them (drvdata, the IRQ in a field)
+ * would be lost to calls that write nothing. */
+void slots_forget_local(Run *r, PState *s, Key addr, Key site)
+{
+	const KeyInfo *ai = key_info(r, addr);
+	if (!ai || ai->kind != K_SUB || !frame_of(r, addr))
+		return;
+	Key parent = ai->parent;
+	const char *field = ai->field;
+	Key k = key_of(site, field, key_mix(parent, 0x0f6));
+	key_register(r, k, K_SYM, ai->name, NULL);
+	slot_set(s, parent, field, val_sym(k));
+	for (uint32_t i = 0; i < s->h->nslots; i++) {
+		const Slot *sl = &s->h->slots[i];
+		if (!inside(r, sl->obj, addr))
+			continue;
+		Key x = key_of(site, sl->field, key_mix(sl->obj, 0x0f6));
+		key_register(r, x, K_SYM, sl->field, NULL);
+		slot_set(s, sl->obj, sl->field, val_sym(x)); /* same place: slot_set keeps the order */
+	}
+}
+
 void slots_drop_frame(Run *r, PState *s, Key frame)
 {
 	uint32_t k = 0;
 	bool any = false;
 	for (uint32_t i = 0; i < s->h->nslots; i++)
-		any |= in_frame(r, s->h->slots[i].obj, frame);
+		any |= inside(r, s->h->slots[i].obj, frame);
 	if (!any)
 		return;
 	Heap *h = heap_mut(s);
 	for (uint32_t i = 0; i < h->nslots; i++) {
-		if (!in_frame(r, h->slots[i].obj, frame))
+		if (!inside(r, h->slots[i].obj, frame))
 			h->slots[k++] = h->slots[i];
 		else
 			h->slots_hash -= slot_hash(&h->slots[i]);

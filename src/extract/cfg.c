@@ -60,6 +60,7 @@ typedef struct {
 	Holes *breaks[MAX_DEPTH], *continues[MAX_DEPTH];
 	int nbreaks, ncontinues, depth, nswitch;
 	VEC(const char *) locals;
+	VEC(const char *) arrays;
 	bool partial;
 } B;
 
@@ -173,10 +174,14 @@ static void cond(B *b, TSNode e, Holes *t, Holes *f, int depth)
 	VEC_PUSH(f, (uint32_t)idx * 2 + 1);
 }
 
-static void local(B *b, TSNode name)
+static void local(B *b, TSNode name, bool array)
 {
-	if (!ts_node_is_null(name))
-		VEC_PUSH(&b->locals, expr_text(&b->eb, name, 64));
+	if (ts_node_is_null(name))
+		return;
+	const char *text = expr_text(&b->eb, name, 64);
+	VEC_PUSH(&b->locals, text);
+	if (array)
+		VEC_PUSH(&b->arrays, text);
 }
 
 /* Follow declarator wrappers (pointer, array, attributed) to the name. */
@@ -195,6 +200,50 @@ static TSNode declared_name(TSNode d)
 	return (TSNode){ 0 };
 }
 
+/* Does declarator D make its name an array: is the declarator right
+ * around the name (parentheses aside) an array's?  `u64 uid[2]` and
+ * `int *v[4]` do; `int (*p)[4]` is a pointer. */
+static bool declares_array(TSNode d)
+{
+	bool array = false;
+	for (int guard = 0; guard < 16 && !ts_node_is_null(d) && ts_node_symbol(d) != S.identifier; guard++) {
+		if (ts_node_symbol(d) != S.parenthesized_declarator)
+			array = ts_node_symbol(d) == S.array_declarator;
+		TSNode inner = ts_node_child_by_field_id(d, S.f_declarator);
+		if (ts_node_is_null(inner))
+			inner = ts_node_named_child_count(d) ? ts_node_named_child(d, 0) : inner;
+		if (ts_node_is_null(inner) || ts_node_eq(inner, d))
+			return false;
+		d = inner;
+	}
+	return array;
+}
+
+/* An array's initializer, element by element: `u64 uid[2] = {0, 0}` is
+ * uid[0] = 0 and uid[1] = 0, so a later `if (uid[1])` is decided.  Only
+ * the leading elements without a designator; the rest stay unknown (an
+ * element not written is 0 in C, but the array's length is not read). */
+static void array_init(B *b, TSNode name, TSNode list)
+{
+	uint32_t k = ts_node_named_child_count(list);
+	for (uint32_t i = 0; i < k; i++) {
+		TSNode v = ts_node_named_child(list, i);
+		TSSymbol s = ts_node_symbol(v);
+		if (s == S.initializer_pair || s == S.initializer_list)
+			return;
+		if (s == S.comment)
+			continue;
+		int32_t arr = expr_add(&b->eb, (Expr){ .kind = EX_NAME, .a = -1, .b = -1, .c = -1, .call = -1,
+						      .text = expr_text(&b->eb, name, 64) });
+		int32_t idx = expr_add(&b->eb, (Expr){ .kind = EX_NUM, .a = -1, .b = -1, .c = -1, .call = -1,
+						      .num = i });
+		int32_t lhs = expr_add(&b->eb, (Expr){ .kind = EX_INDEX, .a = arr, .b = idx, .c = -1, .call = -1 });
+		emit(b, CFG_STMT, v,
+		     expr_add(&b->eb, (Expr){ .kind = EX_ASSIGN, .a = lhs, .b = expr_of(&b->eb, v), .c = -1,
+					      .call = -1 }));
+	}
+}
+
 /* A declaration: its names become locals, each initializer an assignment. */
 static void declaration(B *b, TSNode s)
 {
@@ -203,16 +252,22 @@ static void declaration(B *b, TSNode s)
 		TSNode d = ts_node_named_child(s, i);
 		if (ts_node_symbol(d) != S.init_declarator) {
 			if (!ts_node_eq(d, ts_node_child_by_field_id(s, S.f_type)))
-				local(b, declared_name(d));
+				local(b, declared_name(d), declares_array(d));
 			continue;
 		}
-		TSNode name = declared_name(ts_node_child_by_field_id(d, S.f_declarator));
+		TSNode decl = ts_node_child_by_field_id(d, S.f_declarator);
+		TSNode name = declared_name(decl);
 		TSNode val = ts_node_child_by_field_id(d, S.f_value);
 		if (ts_node_is_null(name))
 			continue;
-		local(b, name);
+		bool array = declares_array(decl);
+		local(b, name, array);
 		if (ts_node_is_null(val))
 			continue;
+		if (array && ts_node_symbol(val) == S.initializer_list) {
+			array_init(b, name, val);
+			continue;
+		}
 		int32_t lhs = expr_add(&b->eb, (Expr){ .kind = EX_NAME, .a = -1, .b = -1, .c = -1, .call = -1,
 						      .text = expr_text(&b->eb, name, 64) });
 		int32_t rhs = ts_node_symbol(val) == S.initializer_list
@@ -465,6 +520,11 @@ void cfg_build(CfgBuf *buf, FileFacts *f, const char *src, const Conventions *co
 	fn->locals = arena_alloc(&f->arena, (b.locals.n ? b.locals.n : 1) * sizeof *fn->locals);
 	if (b.locals.n)
 		memcpy(fn->locals, b.locals.v, b.locals.n * sizeof *fn->locals);
+	fn->narrays = (uint32_t)b.arrays.n;
+	fn->arrays = arena_alloc(&f->arena, (b.arrays.n ? b.arrays.n : 1) * sizeof *fn->arrays);
+	if (b.arrays.n)
+		memcpy(fn->arrays, b.arrays.v, b.arrays.n * sizeof *fn->arrays);
+	VEC_FREE(&b.arrays);
 	VEC_FREE(&b.open);
 	VEC_FREE(&b.labels);
 	VEC_FREE(&b.gotos);

@@ -41,7 +41,7 @@ void extract_init(void)
 	SYM(comma_expression); SYM(field_expression); SYM(subscript_expression);
 	SYM(update_expression); SYM(conditional_expression); SYM(string_literal);
 	SYM(concatenated_string); SYM(char_literal); SYM(attributed_statement);
-	SYM(pointer_declarator); SYM(parenthesized_declarator);
+	SYM(pointer_declarator); SYM(parenthesized_declarator); SYM(array_declarator);
 	S.true_ = sym("true");
 	S.false_ = sym("false");
 	S.null_ = sym("null");

@@ -17,7 +17,7 @@ typedef struct {
 		cast_expression, number_literal, true_, false_, null_, comma_expression, field_expression,
 		subscript_expression, update_expression, conditional_expression, string_literal,
 		concatenated_string, char_literal, attributed_statement, pointer_declarator,
-		parenthesized_declarator;
+		parenthesized_declarator, array_declarator;
 	TSFieldId f_declarator, f_body, f_parameters, f_function, f_arguments, f_type, f_value,
 		f_name, f_argument, f_designator, f_condition, f_consequence, f_alternative,
 		f_left, f_right, f_operator, f_label, f_initializer, f_update, f_field, f_index;
