@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 							   &fuzz_tables.conv);
 			Arena arena = { 0 };
 			FindingVec found = { 0 };
-			analyze_dir(&cfg, &ff, 1, &drivers, &arena, &found, NULL, NULL);
+			analyze_dir(&cfg, &ff, 1, NULL, &drivers, &arena, &found, NULL, NULL);
 			for (size_t i = 0; i < found.n; i++) {
 				diag_print(sink, &found.v[i]);
 				json_decref(diag_json(&found.v[i]));

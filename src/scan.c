@@ -124,6 +124,7 @@ typedef struct {
 	bool *timed_out;  /* per file: the last parse gave up */
 	FileFacts *facts; /* of the files parsed, in walk order */
 	size_t nfacts;
+	Constants constants; /* the numbers the files read #define */
 } DirScan;
 
 /* The name notices give file F. */
@@ -187,6 +188,7 @@ static bool might_name_driver(const Tables *t, const char *text, size_t n)
  * of WANT it mentions. */
 static unsigned sift(DirScan *ds, size_t i, unsigned want)
 {
+	constants_collect(&ds->constants, ds->srcs[i], ds->lens[i]);
 	unsigned kinds = mentions(&ds->s->t->prefilter, ds->srcs[i], ds->lens[i], want);
 	if (!(kinds & MENTION_API)) {
 		/* Not kept: a huge generated header that names no API is not
@@ -533,6 +535,7 @@ static void dir_close(DirScan *ds)
 	free(ds->noted);
 	free(ds->timed_out);
 	free(ds->facts);
+	constants_free(&ds->constants);
 }
 
 static void note_partial(void *ctx, const Driver *d, const char *why)
@@ -584,7 +587,7 @@ static void scan_dir(Scan *s, Parser *parser, size_t di)
 	Arena arena = { 0 }; /* the findings' strings */
 	FindingVec found = { 0 };
 	if (s->printer->findings) {                                 /* analyze */
-		c->drivers_partial = analyze_dir(&s->cfg, ds.facts, ds.nfacts, &drivers, &arena, &found,
+		c->drivers_partial = analyze_dir(&s->cfg, ds.facts, ds.nfacts, &ds.constants, &drivers, &arena, &found,
 						 note_partial, msg);
 		coverage_count(&s->cfg, ds.facts, ds.nfacts, &drivers, c->drivers_partial > 0, c->api_sites);
 	}

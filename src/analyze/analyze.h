@@ -4,6 +4,7 @@
 
 #include "extract/extract.h"
 #include "model/model.h"
+#include "parse/parse.h"
 #include "spec/spec.h"
 #include "teardown.h"
 
@@ -58,7 +59,8 @@ typedef struct {
 /* The analysis of one directory's drivers (FILES), which share replayed
  * summaries; strings of the findings live in ARENA. */
 typedef struct DirAnalysis DirAnalysis;
-DirAnalysis *dir_analysis_new(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, Arena *arena);
+DirAnalysis *dir_analysis_new(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, const Constants *constants,
+			      Arena *arena);
 void dir_analysis_free(DirAnalysis *da);
 
 /* The MSI domain ops structs of DRIVERS whose msi_prepare makes state no
@@ -78,12 +80,13 @@ void analyze_alone(DirAnalysis *da, FindingVec *out);
 /* A driver not every path of which was replayed: WHY names the bound. */
 typedef void PartialFn(void *ctx, const Driver *driver, const char *why);
 
-/* Replay every driver of one directory (FILES, joined into DRIVERS) and
- * append the findings to FOUND, sorted by place; their strings live in
- * ARENA.  PARTIAL (if not NULL) hears of each driver cut short by a bound;
+/* Replay every driver of one directory (FILES, joined into DRIVERS; the
+ * numbers its files #define in CONSTANTS, which may be NULL) and append
+ * the findings to FOUND, sorted by place; their strings live in ARENA.
+ * PARTIAL (if not NULL) hears of each driver cut short by a bound;
  * returns how many were (dir.c). */
-size_t analyze_dir(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, const DriverVec *drivers,
-		   Arena *arena, FindingVec *found, PartialFn *partial, void *ctx);
+size_t analyze_dir(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, const Constants *constants,
+		   const DriverVec *drivers, Arena *arena, FindingVec *found, PartialFn *partial, void *ctx);
 
 /* What became of a call site of a spec API in the parsed items (coverage.c). */
 typedef enum {

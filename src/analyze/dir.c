@@ -29,11 +29,11 @@ static int by_place(const void *x, const void *y)
 	return c;
 }
 
-size_t analyze_dir(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, const DriverVec *drivers,
-		   Arena *arena, FindingVec *found, PartialFn *partial, void *ctx)
+size_t analyze_dir(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, const Constants *constants,
+		   const DriverVec *drivers, Arena *arena, FindingVec *found, PartialFn *partial, void *ctx)
 {
 	size_t npartial = 0;
-	DirAnalysis *da = dir_analysis_new(cfg, files, nfiles, arena);
+	DirAnalysis *da = dir_analysis_new(cfg, files, nfiles, constants, arena);
 	for (size_t i = 0; i < drivers->n; i++) {
 		DriverReport rep;
 		analyze_driver(da, &drivers->v[i], found, &rep);

@@ -47,10 +47,11 @@ AnalyzeConfig analyze_config(const Spec *spec, const Profile *profile, const Rul
 	};
 }
 
-DirAnalysis *dir_analysis_new(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, Arena *arena)
+DirAnalysis *dir_analysis_new(const AnalyzeConfig *cfg, FileFacts *files, size_t nfiles, const Constants *constants,
+			      Arena *arena)
 {
 	DirAnalysis *da = xcalloc(1, sizeof *da);
-	*da = (DirAnalysis){ .cfg = cfg, .files = files, .nfiles = nfiles, .arena = arena };
+	*da = (DirAnalysis){ .cfg = cfg, .files = files, .nfiles = nfiles, .constants = constants, .arena = arena };
 	return da;
 }
 

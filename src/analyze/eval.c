@@ -110,6 +110,14 @@ static Val named(Run *r, const char *fmt, const char *a, const char *b, const ch
 	return (Val){ .kind = V_NAMED, .name = name_intern(r->da, buf) };
 }
 
+/* A macro the directory defines as a number up to this is that number: a
+ * loop over it (`i < FOTG210_MAX_NUM_EP`, 5) cannot stop before its first
+ * round.  A larger one is mostly a timeout, a size or a register value, and
+ * a loop counting it down (`timeout = CPT_MBOX_MSG_TIMEOUT` (2000), minus
+ * 10 a round) ends past any round the engine goes: as a name, its exit
+ * (the timeout's error return) stays on some path. */
+enum { MACRO_VALUE_MAX = 8 };
+
 /* An identifier that reads as a macro or enumerator: no lower-case letter. */
 static bool looks_constant(const char *name)
 {
@@ -414,8 +422,11 @@ static Val name_value(Run *r, const Frame *fr, int32_t e, PState *s)
 		const FileFacts *where;
 		if (resolve_function(r->da, fr->ff, name, &where))
 			return (Val){ .kind = V_FUNC, .name = name };
+		int64_t n;
 		if (looks_constant(name))
-			return (Val){ .kind = V_NAMED, .name = name };
+			return constants_get(r->da->constants, name, &n) && n >= 0 && n <= MACRO_VALUE_MAX
+				       ? val_int(n)
+				       : (Val){ .kind = V_NAMED, .name = name };
 	}
 	int32_t li = fr->fi->local[e - (int32_t)fr->fn->expr_first];
 	if (li >= 0 && fr->fi->array[li]) /* an array stands for its first element's address */

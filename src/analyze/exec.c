@@ -499,10 +499,14 @@ static void iterate(Run *r, const Frame *fr, const CfgNode *n, PState st, uint16
  * path assumes the loop stops here, and what it reports from here is
  * latent: the rounds it did not go (the third IRQ a request loop would
  * request, the third the free loop would free) are not on it.  Not when
- * its last round left the model as it found it (MODEL_AT_ROUND): a loop
- * that acquires and releases nothing (an init loop over registers) cannot
- * change what the rules see by going round again.  Only a condition with
- * no call in it is tried, on a copy: a call would reach the model twice. */
+ * no later round can change what the rules see: its last round left the
+ * model as it found it (MODEL_AT_ROUND) and nothing in it acquires or
+ * releases (a mailbox poll that sleeps, an init loop over registers).
+ * The last round alone is not enough: a loop that frees the IRQs of the
+ * entries that hold one (`if (nic->irq_allocated[irq]) free_irq(...)`)
+ * frees nothing in rounds 0 and 1 when the IRQ is at entry 8.  Only a
+ * condition with no call in it is tried, on a copy: a call would reach
+ * the model twice. */
 static void leave_loop(Run *r, const Frame *fr, const CfgNode *n, PState *s, uint64_t model_at_round)
 {
 	const CfgNode *c = n->next >= 0 ? &fr->ff->cfg[n->next] : NULL;
@@ -519,7 +523,13 @@ static void leave_loop(Run *r, const Frame *fr, const CfgNode *n, PState *s, uin
 		VEC_FREE(&yes), VEC_FREE(&no);
 	}
 	trail_add(r, s, fr->ff, n->pos, fr->fn->name, "the loop is left after %d rounds", UNROLL);
-	if (more && model_hash(s->m) != model_at_round)
+	/* The loop's text: from its head to the node after it (to the end of
+	 * the function when that lies before, as an outer loop's head does). */
+	Pos end = n->other >= 0 ? fr->ff->cfg[n->other].pos : fr->fn->end;
+	if (end.line < n->pos.line || (end.line == n->pos.line && end.col <= n->pos.col))
+		end = fr->fn->end;
+	if (more && (model_hash(s->m) != model_at_round ||
+		     span_may_act(r->da, fr->fi, n->pos, end, r->cfg->inline_depth - fr->depth)))
 		assume(r, s, "%s:%u: the loop stops after %d rounds", fr->ff->rel, n->pos.line, UNROLL);
 }
 

@@ -323,27 +323,61 @@ const FuncInfo *func_info(DirAnalysis *da, const FileFacts *ff, const Func *fn)
 	return fi;
 }
 
+/* Does FI's call of CALLEE reach the model within DEPTH calls? */
+static bool call_reaches_model(DirAnalysis *da, const FuncInfo *fi, const char *callee, int depth)
+{
+	if (spec_lookup(da->cfg->spec, callee) || convention_of(da->cfg->conv, callee) >= CONV_BUILTIN)
+		return true;
+	const FileFacts *where;
+	const Func *g = depth > 0 ? resolve_function(da, fi->ff, callee, &where) : NULL;
+	return g && g != fi->fn && func_reaches_model(da, func_info(da, where, g), depth - 1);
+}
+
 bool func_reaches_model(DirAnalysis *da, const FuncInfo *fi, int depth)
 {
 	FuncInfo *f = (FuncInfo *)fi;
 	if (f->reaches)
 		return f->reaches == 1;
 	f->reaches = 2; /* assume not, against cycles */
-	const FileFacts *ff = fi->ff;
 	bool reach = false;
-	for (uint32_t i = fi->fn->first_call; !reach && i < fi->fn->first_call + fi->fn->ncalls; i++) {
-		const char *callee = ff->calls[i].callee;
-		if (spec_lookup(da->cfg->spec, callee) || convention_of(da->cfg->conv, callee) >= CONV_BUILTIN) {
-			reach = true;
-			break;
-		}
-		const FileFacts *where;
-		const Func *g = depth > 0 ? resolve_function(da, ff, callee, &where) : NULL;
-		if (g && g != fi->fn && func_reaches_model(da, func_info(da, where, g), depth - 1))
-			reach = true;
-	}
+	for (uint32_t i = fi->fn->first_call; !reach && i < fi->fn->first_call + fi->fn->ncalls; i++)
+		reach = call_reaches_model(da, fi, fi->ff->calls[i].callee, depth);
 	f->reaches = reach ? 1 : 2;
 	return reach;
+}
+
+static bool pos_before(Pos a, Pos b)
+{
+	return a.line < b.line || (a.line == b.line && a.col < b.col);
+}
+
+/* An API of the device's IRQs, vectors, enable state or devres list: what
+ * the rules order against each other.  Not a sleep, a lock, a query, nor a
+ * generic acquisition or release (kfree, of_node_put): a loop over those
+ * touches one element a round, and a round that touched a tracked one
+ * changed the model. */
+static bool api_acts(const SpecEntry *e)
+{
+	switch (e->event) {
+	case EV_CALL: case EV_LOCK: case EV_UNLOCK: case EV_IRQ_VECTOR: case EV_VEC_QUERY:
+	case EV_ACQUIRE: case EV_RELEASE:
+		return false;
+	default:
+		return !(e->flags & SPEC_PURE);
+	}
+}
+
+bool span_may_act(DirAnalysis *da, const FuncInfo *fi, Pos from, Pos to, int depth)
+{
+	for (uint32_t i = fi->fn->first_call; i < fi->fn->first_call + fi->fn->ncalls; i++) {
+		const Call *c = &fi->ff->calls[i];
+		if (pos_before(c->pos, from) || !pos_before(c->pos, to))
+			continue;
+		const SpecEntry *e = spec_lookup(da->cfg->spec, c->callee);
+		if (e ? api_acts(e) : call_reaches_model(da, fi, c->callee, depth))
+			return true;
+	}
+	return false;
 }
 
 int function_unparsed(DirAnalysis *da, const char *name)

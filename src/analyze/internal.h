@@ -234,6 +234,7 @@ struct DirAnalysis {
 	StrSet *statics;    /* per file: function name -> FuncRef */
 	StrSet inlines;     /* static functions of the directory's headers -> FuncRef */
 	StrSet unparsed;    /* functions the directory defines that reach no API */
+	const Constants *constants; /* the numbers its files #define */
 	Arena scratch;      /* per driver: trails, names */
 	VEC(CacheEntry *) *cache; /* summaries of the current driver, CACHE_BUCKETS buckets */
 	size_t cached_states;     /* their input and output states */
@@ -413,6 +414,10 @@ const Func *resolve_function(DirAnalysis *da, const FileFacts *from, const char 
 int function_unparsed(DirAnalysis *da, const char *name);
 /* Does FN, within DEPTH levels of driver functions, call an API the spec knows? */
 bool func_reaches_model(DirAnalysis *da, const FuncInfo *fi, int depth);
+/* Can a call of FI's function written in [FROM, TO) change the device's
+ * IRQs, vectors, enable state or devres list: such an API, or a function
+ * of the directory that calls an API? */
+bool span_may_act(DirAnalysis *da, const FuncInfo *fi, Pos from, Pos to, int depth);
 /* The text an lvalue expression is tested by (`priv->irq`), or NULL. */
 const char *lvalue_text(DirAnalysis *da, const FileFacts *ff, int32_t e);
 

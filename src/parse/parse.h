@@ -79,4 +79,15 @@ struct TSTree *parser_parse(Parser *p, const char *text, size_t n);
 bool parser_parse_items(Parser *p, const char *text, size_t n, const Item *items, size_t nitems,
 			struct TSTree **trees);
 
+/* The integer constants of a directory (defines.c): add those TEXT (N
+ * bytes) #defines; the value of NAME when every definition gives the same
+ * number (C may be NULL: none known). */
+typedef struct {
+	StrSet values; /* name -> its number, as intptr_t */
+	StrSet unsure; /* names defined otherwise too, or #undef'd */
+} Constants;
+void constants_collect(Constants *c, const char *text, size_t n);
+bool constants_get(const Constants *c, const char *name, int64_t *value);
+void constants_free(Constants *c);
+
 #endif
