@@ -95,12 +95,24 @@ static void directive(Constants *c, const char *s, size_t i, size_t end)
 	}
 	if (i < end && s[i] == '(') /* a function-like macro: not a constant */
 		return;
-	/* The body ends at the line's end or at a comment. */
-	size_t b = i;
-	while (b < end && s[b] != '\n' && s[b] != '\\' && !(s[b] == '/' && b + 1 < end && (s[b + 1] == '*' || s[b + 1] == '/')))
-		b++;
+	/* The body, each comment a blank (`5`, then a comment naming the
+	 * endpoints); a body continued on the next line is no number. */
+	char body[64];
+	size_t n = 0;
+	bool ok = true;
+	for (size_t k = i; k < end && ok;) {
+		if (lex_starts_literal(s, k, end) && s[k] == '/') {
+			k = lex_skip_literal(s, k, end);
+			body[n++] = ' ';
+		} else if (s[k] == '\\' || n + 1 >= sizeof body) {
+			ok = false;
+		} else {
+			body[n++] = s[k++];
+		}
+		ok = ok && n + 1 < sizeof body;
+	}
 	int64_t v;
-	if (!literal(s, i, b, &v) || (b < end && s[b] == '\\')) {
+	if (!ok || !literal(body, 0, n, &v)) {
 		/* Defined as something else (here, or in another branch of
 		 * an #if where a sibling defines it as a number). */
 		strset_add(&c->unsure, name, NULL);
