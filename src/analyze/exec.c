@@ -65,7 +65,7 @@ struct CacheEntry {
 	VEC(const Assumption *) assumed;
 };
 
-void trail_add(Run *r, PState *s, const FileFacts *ff, Pos pos, const char *function, const char *fmt, ...)
+Trail *trail_add(Run *r, PState *s, const FileFacts *ff, Pos pos, const char *function, const char *fmt, ...)
 {
 	char buf[MAX_TRAIL_TEXT];
 	va_list ap;
@@ -76,6 +76,7 @@ void trail_add(Run *r, PState *s, const FileFacts *ff, Pos pos, const char *func
 	*t = (Trail){ s->trail, ff->rel, pos, function, arena_strndup(&r->da->scratch, buf, strlen(buf)),
 		      (uint8_t)(r->nouter < 255 ? r->nouter : 255) };
 	s->trail = t;
+	return t;
 }
 
 void assume(Run *r, PState *s, const char *fmt, ...)
@@ -884,9 +885,9 @@ void exec_handler(Run *r, const Frame *fr, const SpecEntry *e, const Call *c, co
 	const PState *resume = r->cur;
 	PState in = pstate_clone(st);
 	ModelOrigin origin = { ff->rel, (int)fn->start.line, fn->name };
+	/* Where the handler's path leaves the driver's: shown at any depth. */
 	trail_add(r, &in, fr->ff, c->pos, fr->fn->name, "the IRQ requested here fires: %s() runs in hard IRQ context",
-		  fn->name);
-	((Trail *)in.trail)->depth = 1; /* where the handler's path leaves the driver's: always shown */
+		  fn->name)->depth = 1;
 	r->cur = &in;
 	model_enter_handler(in.m, &origin);
 	Outs outs = { 0 };

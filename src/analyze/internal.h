@@ -455,7 +455,9 @@ void exec_callbacks(Run *r, const Frame *fr, PState st, PStates *out);
  * succeeded on ST, in IRQ context, on a copy of ST that ends there. */
 void exec_handler(Run *r, const Frame *fr, const SpecEntry *e, const Call *c, const Val *args, uint32_t nargs,
 		  const PState *st);
-void trail_add(Run *r, PState *s, const FileFacts *ff, Pos pos, const char *function, const char *fmt, ...)
+/* Add a step to S's trail, at the current call depth; the step, whose
+ * depth a caller may lower so that it shows at any depth. */
+Trail *trail_add(Run *r, PState *s, const FileFacts *ff, Pos pos, const char *function, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 /* Drop the driver's summaries (a new driver begins). */
 void summaries_forget(DirAnalysis *da);
