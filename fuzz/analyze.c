@@ -4,8 +4,9 @@
  * The bytes go through the front end (front.h), the file's drivers are
  * joined, and the directory's analysis a scan runs (analyze_dir) replays
  * every driver through the model under every semantics profile, with the
- * budgets a scan uses and the numbers the file #defines (parse/defines.c); the findings are then printed both ways, as a scan
- * prints them.  Most random inputs hold no
+ * budgets a scan uses and the numbers the file #defines (parse/defines.c);
+ * the findings are then printed both ways, as a scan prints them.  Most
+ * random inputs hold no
  * driver, so the seed corpus (the fixtures: real drivers) and the
  * dictionary matter here: mutations of a driver keep being one.
  *

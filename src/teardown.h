@@ -63,6 +63,11 @@ typedef struct {
 	uint32_t col;  /* 1-based, in bytes */
 } Pos;
 
+static inline bool pos_before(Pos a, Pos b)
+{
+	return a.line < b.line || (a.line == b.line && a.col < b.col);
+}
+
 /* ---- facts (extract) ---- */
 
 /* An expression, as the analyzer evaluates it: a small tree of plain
@@ -146,9 +151,8 @@ typedef struct {
 	uint32_t cfg_first, cfg_count; /* its graph: FileFacts.cfg[cfg_first..]; entry first */
 	uint32_t expr_first, expr_count; /* its expressions: FileFacts.exprs[expr_first..] */
 	const char **locals;           /* the names its body declares */
+	const bool *local_arrays;      /* per local: declared as an array */
 	uint32_t nlocals;
-	const char **arrays;           /* those of them declared as arrays */
-	uint32_t narrays;
 	bool cfg_partial;              /* too deep or too large: the graph is cut short */
 } Func;
 

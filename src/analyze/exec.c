@@ -527,7 +527,7 @@ static void leave_loop(Run *r, const Frame *fr, const CfgNode *n, PState *s, uin
 	/* The loop's text: from its head to the node after it (to the end of
 	 * the function when that lies before, as an outer loop's head does). */
 	Pos end = n->other >= 0 ? fr->ff->cfg[n->other].pos : fr->fn->end;
-	if (end.line < n->pos.line || (end.line == n->pos.line && end.col <= n->pos.col))
+	if (!pos_before(n->pos, end))
 		end = fr->fn->end;
 	if (more && (model_hash(s->m) != model_at_round ||
 		     span_may_act(r->da, fr->fi, n->pos, end, r->cfg->inline_depth - fr->depth)))

@@ -265,18 +265,18 @@ const FuncInfo *func_info(DirAnalysis *da, const FileFacts *ff, const Func *fn)
 	fi->resident = arena_alloc(da->arena, (fi->nnames ? fi->nnames : 1) * sizeof *fi->resident);
 	memset(fi->resident, 0, (fi->nnames ? fi->nnames : 1) * sizeof *fi->resident);
 	fi->words = (fi->nnames + 63) / 64;
+	/* A name is an array where every declaration of it is one (blocks
+	 * may declare a name twice), and no parameter has it. */
 	fi->array = arena_alloc(da->arena, (fi->nnames ? fi->nnames : 1) * sizeof *fi->array);
 	memset(fi->array, 0, (fi->nnames ? fi->nnames : 1) * sizeof *fi->array);
-	for (uint32_t i = 0; i < fn->narrays; i++) {
-		int32_t li = name_index(fi, name_intern(da, fn->arrays[i]));
-		uint32_t decls = 0, arrays = 0;
-		for (uint32_t k = 0; k < fn->nlocals; k++)
-			decls += !strcmp(fn->locals[k], fn->arrays[i]);
-		for (uint32_t k = 0; k < fn->narrays; k++)
-			arrays += !strcmp(fn->arrays[k], fn->arrays[i]);
-		if (li >= nparam_names && decls == arrays)
-			fi->array[li] = fi->resident[li] = true;
-	}
+	for (int pass = 0; pass < 2; pass++)
+		for (uint32_t k = 0; k < fn->nlocals; k++) {
+			int32_t li = name_index(fi, name_intern(da, fn->locals[k]));
+			if (li >= nparam_names && fn->local_arrays[k] == !pass)
+				fi->array[li] = !pass;
+		}
+	for (uint32_t i = 0; i < fi->nnames; i++)
+		fi->resident[i] |= fi->array[i];
 	uint32_t ne = fn->expr_count;
 	fi->text = arena_alloc(da->arena, (ne ? ne : 1) * sizeof *fi->text);
 	fi->local = arena_alloc(da->arena, (ne ? ne : 1) * sizeof *fi->local);
@@ -344,11 +344,6 @@ bool func_reaches_model(DirAnalysis *da, const FuncInfo *fi, int depth)
 		reach = call_reaches_model(da, fi, fi->ff->calls[i].callee, depth);
 	f->reaches = reach ? 1 : 2;
 	return reach;
-}
-
-static bool pos_before(Pos a, Pos b)
-{
-	return a.line < b.line || (a.line == b.line && a.col < b.col);
 }
 
 /* An API of the device's IRQs, vectors, enable state or devres list: what

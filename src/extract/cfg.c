@@ -60,7 +60,7 @@ typedef struct {
 	Holes *breaks[MAX_DEPTH], *continues[MAX_DEPTH];
 	int nbreaks, ncontinues, depth, nswitch;
 	VEC(const char *) locals;
-	VEC(const char *) arrays;
+	VEC(bool) local_arrays; /* per local: declared as an array */
 	bool partial;
 } B;
 
@@ -174,14 +174,16 @@ static void cond(B *b, TSNode e, Holes *t, Holes *f, int depth)
 	VEC_PUSH(f, (uint32_t)idx * 2 + 1);
 }
 
+static void add_local(B *b, const char *text, bool array)
+{
+	VEC_PUSH(&b->locals, text);
+	VEC_PUSH(&b->local_arrays, array);
+}
+
 static void local(B *b, TSNode name, bool array)
 {
-	if (ts_node_is_null(name))
-		return;
-	const char *text = expr_text(&b->eb, name, 64);
-	VEC_PUSH(&b->locals, text);
-	if (array)
-		VEC_PUSH(&b->arrays, text);
+	if (!ts_node_is_null(name))
+		add_local(b, expr_text(&b->eb, name, 64), array);
 }
 
 /* Follow declarator wrappers (pointer, array, attributed) to the name. */
@@ -341,7 +343,7 @@ static void switch_stmt(B *b, TSNode s)
 	char name[24];
 	snprintf(name, sizeof name, "switch#%d", b->nswitch++);
 	const char *tmp = arena_strndup(&b->eb.f->arena, name, strlen(name));
-	VEC_PUSH(&b->locals, tmp);
+	add_local(b, tmp, false);
 	Expr var = { .kind = EX_NAME, .a = -1, .b = -1, .c = -1, .call = -1, .text = tmp };
 	int32_t lhs = expr_add(&b->eb, var);
 	int32_t subject = expr_of(&b->eb, ts_node_child_by_field_id(s, S.f_condition));
@@ -520,11 +522,11 @@ void cfg_build(CfgBuf *buf, FileFacts *f, const char *src, const Conventions *co
 	fn->locals = arena_alloc(&f->arena, (b.locals.n ? b.locals.n : 1) * sizeof *fn->locals);
 	if (b.locals.n)
 		memcpy(fn->locals, b.locals.v, b.locals.n * sizeof *fn->locals);
-	fn->narrays = (uint32_t)b.arrays.n;
-	fn->arrays = arena_alloc(&f->arena, (b.arrays.n ? b.arrays.n : 1) * sizeof *fn->arrays);
-	if (b.arrays.n)
-		memcpy(fn->arrays, b.arrays.v, b.arrays.n * sizeof *fn->arrays);
-	VEC_FREE(&b.arrays);
+	bool *arrays = arena_alloc(&f->arena, (b.local_arrays.n ? b.local_arrays.n : 1) * sizeof *arrays);
+	if (b.local_arrays.n)
+		memcpy(arrays, b.local_arrays.v, b.local_arrays.n * sizeof *arrays);
+	fn->local_arrays = arrays;
+	VEC_FREE(&b.local_arrays);
 	VEC_FREE(&b.open);
 	VEC_FREE(&b.labels);
 	VEC_FREE(&b.gotos);

@@ -128,28 +128,13 @@ static void directive(Constants *c, const char *s, size_t i, size_t end)
 
 void constants_collect(Constants *c, const char *s, size_t n)
 {
-	static const char key[] = "define";
-	for (const char *p = s; (p = memmem(p, (size_t)(s + n - p), key, sizeof key - 1)); p += sizeof key - 1) {
-		/* `#`, blanks, `define`, with only blanks before the `#` on its line */
-		size_t d = (size_t)(p - s);
-		while (d > 0 && (s[d - 1] == ' ' || s[d - 1] == '\t'))
-			d--;
-		if (d == 0 || s[d - 1] != '#')
-			continue;
-		size_t h = d - 1;
-		size_t q = h;
+	/* Each `#` with only blanks before it on its line starts a directive. */
+	for (const char *p = s; (p = memchr(p, '#', (size_t)(s + n - p))); p++) {
+		size_t h = (size_t)(p - s), q = h;
 		while (q > 0 && (s[q - 1] == ' ' || s[q - 1] == '\t'))
 			q--;
-		if (q > 0 && s[q - 1] != '\n')
-			continue;
-		directive(c, s, h, lex_skip_directive(s, h, n));
-	}
-	for (const char *p = s; (p = memmem(p, (size_t)(s + n - p), "undef", 5)); p += 5) {
-		size_t d = (size_t)(p - s);
-		while (d > 0 && (s[d - 1] == ' ' || s[d - 1] == '\t'))
-			d--;
-		if (d > 0 && s[d - 1] == '#')
-			directive(c, s, d - 1, lex_skip_directive(s, d - 1, n));
+		if (q == 0 || s[q - 1] == '\n')
+			directive(c, s, h, lex_skip_directive(s, h, n));
 	}
 }
 
