@@ -322,6 +322,7 @@ void run_end(Run *r)
 	footprint_log(NULL);
 	VEC_FREE(&r->reads.reads);
 	VEC_FREE(&r->reads.marks);
+	free(r->reads.seen);
 }
 
 void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverReport *rep)

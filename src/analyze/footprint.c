@@ -21,7 +21,9 @@
  * exceptions, both at a return: the collection of facts nothing holds,
  * which at depth 1 looks at the whole heap (an entry point's footprint is
  * the whole heap), and below depth 1 only at what the returning
- * activation made, which no slot outside its footprint can hold.
+ * activation made, which no slot outside its footprint can hold.  A
+ * replay whose footprint is the whole heap logs nothing more: its
+ * callees' reads are kept for their own summaries and then dropped.
  *
  * The log is the running replay's and the accessors take only a state, so
  * it is per thread; nested replays share it: a callee's reads are its
@@ -43,43 +45,61 @@ void footprint_log(ReadLog *log)
 	logging = log;
 }
 
-static int read_cmp(const void *pa, const void *pb)
+static bool read_same(const Read *a, const Read *b)
 {
-	const Read *a = pa, *b = pb;
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	if (a->obj != b->obj)
-		return a->obj < b->obj ? -1 : 1;
-	if (a->field != b->field)
-		return (uintptr_t)a->field < (uintptr_t)b->field ? -1 : 1;
-	return 0;
+	return a->kind == b->kind && a->obj == b->obj && a->field == b->field;
 }
 
-/* The reads since FROM, sorted, once each: the log's length after. */
+static uint64_t read_hash(const Read *rd)
+{
+	return key_mix(rd->obj ^ (uint64_t)(uintptr_t)rd->field, rd->kind);
+}
+
+/* The reads since FROM, once each (in the order first read): the log's
+ * length after.  A hash set, not a sort: the log is compacted at every
+ * replay's end, over its callees' reads again. */
 static size_t compact(size_t from)
 {
 	Read *v = logging->reads.v + from;
-	size_t n = logging->reads.n - from, k = 0;
-	if (n)
-		qsort(v, n, sizeof *v, read_cmp);
+	size_t n = logging->reads.n - from, k = 0, cap = 16;
+	if (n < 2)
+		return logging->reads.n;
+	while (cap < 2 * n)
+		cap *= 2;
+	if (logging->seen_room < cap) {
+		free(logging->seen);
+		logging->seen = xmalloc(cap * sizeof *logging->seen);
+		logging->seen_room = cap;
+	}
+	uint32_t *seen = logging->seen;
+	memset(seen, 0, cap * sizeof *seen);
 	for (size_t i = 0; i < n; i++)
-		if (!k || read_cmp(&v[k - 1], &v[i]))
-			v[k++] = v[i];
+		for (size_t j = read_hash(&v[i]) & (cap - 1);; j = (j + 1) & (cap - 1)) {
+			if (!seen[j]) {
+				v[k] = v[i];
+				seen[j] = (uint32_t)++k;
+				break;
+			}
+			if (read_same(&v[seen[j] - 1], &v[i]))
+				break;
+		}
 	return logging->reads.n = from + k;
 }
 
 void footprint_note(ReadKind kind, Key obj, const char *field)
 {
-	if (!logging || !logging->marks.n)
-		return;
+	if (!logging || !logging->marks.n || logging->whole == logging->marks.n)
+		return; /* the innermost replay (and every one around it) reads it all */
+	if (kind == READ_ALL && !logging->whole)
+		logging->whole = logging->marks.n;
 	/* A replay reads the same slots over and over: a read already logged
 	 * since the innermost replay began is not logged again.  The index
 	 * is checked against what lies there (compaction moves reads), so a
 	 * stale one only costs the push it fails to save. */
 	Read rd = { obj, field, kind };
-	uint32_t *at = &logging->recent[key_mix(obj ^ (uint64_t)(uintptr_t)field, kind) % READ_RECENT];
+	uint32_t *at = &logging->recent[read_hash(&rd) % READ_RECENT];
 	size_t top = logging->marks.v[logging->marks.n - 1];
-	if (*at && *at - 1 >= top && *at - 1 < logging->reads.n && !read_cmp(&logging->reads.v[*at - 1], &rd))
+	if (*at && *at - 1 >= top && *at - 1 < logging->reads.n && read_same(&logging->reads.v[*at - 1], &rd))
 		return;
 	if (logging->reads.n < UINT32_MAX)
 		*at = (uint32_t)logging->reads.n + 1;
@@ -106,16 +126,20 @@ void footprint_end(Reads *into)
 	if (!logging || !logging->marks.n)
 		return;
 	size_t from = logging->marks.v[--logging->marks.n];
+	if (logging->whole > logging->marks.n)
+		logging->whole = 0;
 	size_t n = compact(from); /* the callers' footprints keep it, once */
 	for (size_t i = from; i < n; i++)
 		VEC_PUSH(into, logging->reads.v[i]);
-	if (!logging->marks.n)
-		logging->reads.n = 0; /* no replay is running: nobody needs it */
+	/* Nobody needs them: no replay is running, or the caller reads the
+	 * whole heap. */
+	if (!logging->marks.n || logging->whole == logging->marks.n)
+		logging->reads.n = from;
 }
 
 void footprint_replay(const Reads *fp)
 {
-	if (!logging || !logging->marks.n)
+	if (!logging || !logging->marks.n || logging->whole == logging->marks.n)
 		return;
 	for (size_t i = 0; i < fp->n; i++)
 		VEC_PUSH(&logging->reads, fp->v[i]);

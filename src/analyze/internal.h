@@ -193,7 +193,10 @@ enum { READ_RECENT = 1024 };
 typedef struct {
 	Reads reads;          /* of the replays running, outermost first */
 	VEC(size_t) marks;    /* where each running replay's reads begin */
+	size_t whole;         /* marks open when a replay read the whole heap, 0: none did */
 	size_t compact_at;
+	uint32_t *seen;       /* compaction's hash set: a kept read's index + 1, 0: empty */
+	size_t seen_room;
 	uint32_t recent[READ_RECENT]; /* by a read's hash: where it was logged, + 1 */
 } ReadLog;
 
@@ -370,8 +373,9 @@ LoopCount *loop_count(PState *s, int32_t node);
 uint16_t loop_rounds(const PState *s, int32_t node); /* rounds of the loop at NODE so far */
 /* A state that knows what A and B (equal models) agree on: slots and
  * locals that differ become symbols of the join point SITE, facts are
- * widened to cover both.  The model, trail and loops are B's. */
-PState pstate_join(Run *r, const PState *a, const PState *b, Key site);
+ * widened to cover both.  The trail and loops are B's, and so is the
+ * model: it moves to the join (B is left without one, to be freed). */
+PState pstate_join(Run *r, const PState *a, PState *b, Key site);
 /* The same heap, locals and model (evidence aside). */
 bool pstate_same(const PState *a, const PState *b);
 

@@ -277,8 +277,8 @@ void slots_drop_frame(Run *r, PState *s, Key frame)
 {
 	uint32_t k = 0;
 	bool any = false;
-	for (uint32_t i = 0; i < s->h->nslots; i++)
-		any |= inside(r, s->h->slots[i].obj, frame);
+	for (uint32_t i = 0; i < s->h->nslots && !any; i++)
+		any = inside(r, s->h->slots[i].obj, frame);
 	if (!any)
 		return;
 	Heap *h = heap_mut(s);
@@ -554,7 +554,8 @@ LoopCount *loop_count(PState *s, int32_t node)
 
 /* ---- equality and hashes ---- */
 
-static uint64_t heap_hash(Heap *h)
+/* The sum of H's fact hashes, with the facts being edited counted again. */
+static uint64_t facts_total(Heap *h)
 {
 	if (!h->facts_ok) {
 		h->facts_hash = 0;
@@ -569,7 +570,12 @@ static uint64_t heap_hash(Heap *h)
 		}
 	}
 	h->nediting = 0;
-	return key_mix(h->slots_hash, h->facts_hash);
+	return h->facts_hash;
+}
+
+static uint64_t heap_hash(Heap *h)
+{
+	return key_mix(h->slots_hash, facts_total(h));
 }
 
 uint64_t pstate_global_hash(const PState *s)
@@ -589,7 +595,8 @@ bool heap_equal(const Heap *a, const Heap *b)
 {
 	if (a == b)
 		return true;
-	if (a->nslots != b->nslots || a->nfacts != b->nfacts)
+	/* the slots' hash is kept up to date by every write */
+	if (a->nslots != b->nslots || a->nfacts != b->nfacts || a->slots_hash != b->slots_hash)
 		return false;
 	for (uint32_t i = 0; i < a->nslots; i++)
 		if (a->slots[i].obj != b->slots[i].obj || a->slots[i].field != b->slots[i].field ||
@@ -744,9 +751,10 @@ static Facts facts_hull(const Facts *a, const Facts *b)
 	return f;
 }
 
-PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
+PState pstate_join(Run *r, const PState *a, PState *b, Key site)
 {
-	PState j = { .m = model_clone(b->m), .trail = b->trail, .assumed = b->assumed ? b->assumed : a->assumed };
+	PState j = { .m = b->m, .trail = b->trail, .assumed = b->assumed ? b->assumed : a->assumed };
+	b->m = NULL;
 	Heap *x = a->h, *y = b->h;
 	Widenings widened = { 0 };
 	if (x == y || heap_equal(x, y)) {
@@ -764,7 +772,9 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 	h->facts = xmalloc((h->capfacts ? h->capfacts : 1) * sizeof *h->facts);
 	/* Slots that differ get a symbol of the join; what both values are
 	 * known to be (an interval, non-zero) is given to it once the heap is
-	 * whole. */
+	 * whole.  The hash is Y's, corrected where the merge differs from Y:
+	 * most slots are the same on both sides. */
+	h->slots_hash = y->slots_hash;
 	/* slots: a merge of the two sorted arrays */
 	for (uint32_t i = 0, k = 0; i < x->nslots || k < y->nslots;) {
 		int c = i >= x->nslots ? 1 : k >= y->nslots ? -1 : slot_cmp(x->slots[i].obj, x->slots[i].field, &y->slots[k]);
@@ -784,24 +794,45 @@ PState pstate_join(Run *r, const PState *a, const PState *b, Key site)
 			}
 		}
 		h->slots[h->nslots] = (Slot){ s->obj, s->field, v };
-		h->slots_hash += slot_hash(&h->slots[h->nslots]);
+		const Slot *was = c >= 0 ? &y->slots[k] : NULL;
+		if (!was || !val_equal(&was->v, &v)) {
+			if (was)
+				h->slots_hash -= slot_hash(was);
+			h->slots_hash += slot_hash(&h->slots[h->nslots]);
+		}
 		h->nslots++;
 		i += c <= 0;
 		k += c >= 0;
 	}
-	/* facts: what both know, widened to cover both */
-	for (uint32_t i = 0, k = 0; i < x->nfacts && k < y->nfacts;) {
-		if (x->facts[i].key != y->facts[k].key) {
-			if (x->facts[i].key < y->facts[k].key)
-				i++;
-			else
-				k++;
+	/* facts: what both know, widened to cover both; the hash is Y's, less
+	 * the facts the join drops or widens (when Y's is known) */
+	h->facts_ok = y->facts_ok;
+	if (h->facts_ok)
+		h->facts_hash = facts_total(y);
+	for (uint32_t i = 0, k = 0; k < y->nfacts;) {
+		int c = i >= x->nfacts ? 1 : x->facts[i].key < y->facts[k].key ? -1 : x->facts[i].key > y->facts[k].key;
+		if (c < 0) {
+			i++;
 			continue;
 		}
-		Facts f = facts_equal(&x->facts[i], &y->facts[k]) ? x->facts[i] : facts_hull(&x->facts[i], &y->facts[k]);
-		if (!facts_is_default(&f))
+		const Facts *was = &y->facts[k];
+		k++;
+		if (c > 0) {
+			if (h->facts_ok)
+				h->facts_hash -= facts_hash(was);
+			continue;
+		}
+		bool same = facts_equal(&x->facts[i], was);
+		Facts f = same ? *was : facts_hull(&x->facts[i], was);
+		i++;
+		bool keep = !facts_is_default(&f);
+		if (keep)
 			h->facts[h->nfacts++] = f;
-		i++, k++;
+		if (h->facts_ok && !(same && keep)) {
+			h->facts_hash -= facts_hash(was);
+			if (keep)
+				h->facts_hash += facts_hash(&f);
+		}
 	}
 locals:
 	for (uint32_t i = 0; i < a->nloc; i++) {

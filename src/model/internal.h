@@ -268,6 +268,9 @@ typedef struct MsiDomain { STATE_STRUCT(DOMAIN_FIELDS) } MsiDomain;
 	/* changes the state clears it (model_changed). */                           \
 	ASIDE(unsigned long, hash)                                                   \
 	ASIDE(bool, hash_ok)                                                         \
+	/* model_similar_hash's, asked of every outcome a function returns */      \
+	ASIDE(unsigned long, similar_hash)                                           \
+	ASIDE(bool, similar_ok)                                                      \
 	ASIDE(const Spec *, spec)   /* one per analysis, shared by clones */         \
 	SAME(const Profile *, profile)                                               \
 	ASIDE(int, profile_index)   /* in the spec's profile list: follows from profile */ \
@@ -415,7 +418,7 @@ bool is_null(const char *sym);
 /* The state is about to change: forget its cached hash. */
 static inline void model_changed(Model *m)
 {
-	m->hash_ok = false;
+	m->hash_ok = m->similar_ok = false;
 }
 
 #endif

@@ -269,7 +269,12 @@ bool model_similar(const Model *a, const Model *b)
 
 unsigned long model_similar_hash(const Model *x)
 {
+	if (x->similar_ok)
+		return x->similar_hash;
 	unsigned long h = 1469598103934665603ul;
 	MODEL_FIELDS(HASH, IGNORE, IGNORE_EVIDENCE, IGNORE, HASH_PART, SIMILAR_HASH_LIST)
+	Model *cache = (Model *)x; /* a cache, as model_hash's */
+	cache->similar_hash = h;
+	cache->similar_ok = true;
 	return h;
 }
