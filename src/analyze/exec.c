@@ -836,6 +836,9 @@ static const Func *callback_function(Run *r, const char *name, const FileFacts *
 void exec_callbacks(Run *r, const Frame *fr, PState st, PStates *out)
 {
 	ModelCallback cb;
+	/* The releases a callback's return lets run may raise findings: on
+	 * this path (the callback's outcome), not on the last one it ran. */
+	r->cur = &st;
 	while (model_next_callback(st.m, &cb)) {
 		const FileFacts *ff;
 		const Func *fn = callback_function(r, cb.function, &ff);

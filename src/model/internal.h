@@ -184,7 +184,8 @@ typedef struct Link { STATE_STRUCT(LINK_FIELDS) } Link;
 
 typedef struct Group { STATE_STRUCT(GROUP_FIELDS) } Group;
 
-typedef enum { JOB_SCRIPT, JOB_NODE, JOB_CALL } JobKind;
+/* JOB_FENCE: a callback handed out is running; what lies below waits for it. */
+typedef enum { JOB_SCRIPT, JOB_NODE, JOB_CALL, JOB_FENCE } JobKind;
 
 typedef enum {
 	BS_TEXT,              /* a bus step with no resource effect, shown as text */

@@ -9,8 +9,13 @@
  * callbacks.  jobs_run() pops items until a driver callback is on top,
  * which it hands to the caller; the caller replays the callback's body
  * (its calls may push more jobs, which then run first, as nested
- * releases do in the kernel) and asks again.  Keeping the stack in the
- * state makes it cloneable like everything else.
+ * releases do in the kernel) and asks again.  While the body runs, a
+ * fence sits on the jobs that were waiting below it: the caller asks for
+ * callbacks after every event of the body, and without the fence the
+ * next devres action would run inside the body, at the depth of
+ * whatever callee made that event, instead of after the body returned.
+ * model_callback_done() lifts the fence.  Keeping the stack in the state
+ * makes it cloneable like everything else.
  */
 #include <string.h>
 
@@ -95,7 +100,7 @@ static void release_node(Model *m, const Node *n, const ModelOrigin *origin)
 bool jobs_run(Model *m, ModelCallback *callback)
 {
 	step_end(m);
-	while (m->njobs) {
+	while (m->njobs && m->jobs[m->njobs - 1].kind != JOB_FENCE) {
 		Job j = m->jobs[--m->njobs];
 		switch (j.kind) {
 		case JOB_SCRIPT:
@@ -117,7 +122,10 @@ bool jobs_run(Model *m, ModelCallback *callback)
 			callback->data = j.data;
 			callback->origin = j.origin;
 			callback->unregistered = j.unregistered;
+			push(m, JOB_FENCE, &j.origin);
 			return true;
+		case JOB_FENCE:
+			break;
 		}
 	}
 	return false;
@@ -133,4 +141,10 @@ void model_callback_done(Model *m)
 {
 	model_changed(m);
 	dry_end(m);
+	for (int i = m->njobs - 1; i >= 0; i--)
+		if (m->jobs[i].kind == JOB_FENCE) {
+			memmove(&m->jobs[i], &m->jobs[i + 1], (m->njobs - i - 1) * sizeof *m->jobs);
+			m->njobs--;
+			break;
+		}
 }
