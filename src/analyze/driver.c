@@ -15,7 +15,7 @@
  *     return value can bind        → model_remove → remove(dev) → model_unbind
  *
  * (0 binds; on a bus whose core turns a positive return into success, as
- * local_pci_probe does, so does any value above 0.)
+ * local_pci_probe does, so does a value the path knows is above 0.)
  *
  * Findings arrive through the model's observer while the paths are
  * replayed; each is kept once per driver (rule and place), with the
@@ -345,12 +345,19 @@ void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverRep
 	Outs probed = { 0 };
 	exec_function(&r, NULL, probe->file, probe->func, args, nargs, key_of(0, "probe", 0), s0, &probed);
 
-	/* Which returns bind is the bus's rule (drivers.tbl `binds`). */
+	/* Which returns bind is the bus's rule (drivers.tbl `binds`), for a
+	 * value the path knows is not negative (a count it returns, a result
+	 * it tested `< 0` before returning it).  Any other value is a status,
+	 * 0 or an errno as kernel functions return them: `ret =
+	 * pcim_iomap_regions(...); if (ret) return ret;` fails, though the
+	 * engine cannot see that pcim_iomap_regions() returns no positive
+	 * value, and remove() does not run after it. */
 	Val zero = val_int(0);
-	ExprOp binds = d->bus->binds_positive ? OP_GE : OP_EQ, fails = d->bus->binds_positive ? OP_LT : OP_NE;
 	for (size_t i = 0; i < probed.n; i++) {
 		PState *st = &probed.v[i].st;
 		const Val *ret = &probed.v[i].ret;
+		bool count = d->bus->binds_positive && val_compare(&r, st, OP_GE, ret, &zero) == 1;
+		ExprOp binds = count ? OP_GE : OP_EQ, fails = count ? OP_LT : OP_NE;
 		int ok = val_compare(&r, st, binds, ret, &zero);
 		if (ok != 1) {
 			PState s = pstate_clone(st);
