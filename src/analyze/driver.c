@@ -15,7 +15,7 @@
  *     return value can bind        → model_remove → remove(dev) → model_unbind
  *
  * (0 binds; on a bus whose core turns a positive return into success, as
- * local_pci_probe does, so does a value the path knows is above 0.)
+ * local_pci_probe does, so does a value the path knows is not negative.)
  *
  * Findings arrive through the model's observer while the paths are
  * replayed; each is kept once per driver (rule and place), with the
@@ -356,17 +356,16 @@ void analyze_driver(DirAnalysis *da, const Driver *d, FindingVec *out, DriverRep
 	for (size_t i = 0; i < probed.n; i++) {
 		PState *st = &probed.v[i].st;
 		const Val *ret = &probed.v[i].ret;
-		bool count = d->bus->binds_positive && val_compare(&r, st, OP_GE, ret, &zero) == 1;
-		ExprOp binds = count ? OP_GE : OP_EQ, fails = count ? OP_LT : OP_NE;
-		int ok = val_compare(&r, st, binds, ret, &zero);
+		bool nonnegative = d->bus->binds_positive && val_compare(&r, st, OP_GE, ret, &zero) == 1;
+		int ok = nonnegative ? 1 : val_compare(&r, st, OP_EQ, ret, &zero);
 		if (ok != 1) {
 			PState s = pstate_clone(st);
-			if (ok == 0 || val_assume_compare(&r, &s, fails, ret, &zero, true))
+			if (ok == 0 || val_assume_compare(&r, &s, OP_NE, ret, &zero, true))
 				finish(&r, s, model_probe_fails, &at_driver);
 			else
 				pstate_free(&s);
 		}
-		if (ok == 0 || (ok < 0 && !val_assume_compare(&r, st, binds, ret, &zero, true)))
+		if (ok == 0 || (ok < 0 && !val_assume_compare(&r, st, OP_EQ, ret, &zero, true)))
 			continue;
 		PState s = pstate_clone(st);
 		r.cur = &s;

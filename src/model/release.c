@@ -124,7 +124,7 @@ bool jobs_run(Model *m, ModelCallback *callback)
 			callback->unregistered = j.unregistered;
 			push(m, JOB_FENCE, &j.origin);
 			return true;
-		case JOB_FENCE:
+		case JOB_FENCE: /* not reached: the loop stops at a fence */
 			break;
 		}
 	}
